@@ -1,0 +1,39 @@
+# dyplab: two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DYPLAB_DATA_MIRROR ?= $(abspath ../shared/data)
+
+.PHONY: demo test test-fast lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml requirements-torch.txt
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements-torch.txt
+	$(BIN)/python -m pip install -e ".[dev]"
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/dyplab run core
+
+test: $(STAMP)
+	DYPLAB_PROFILE=smoke $(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	DYPLAB_PROFILE=smoke $(BIN)/python -m pytest -m "not notebook and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/mnist_cnn.py
+	$(BIN)/python benchmarks/ecg_intra_patient.py
+
+clean:
+	rm -rf $(VENV) reports results .pytest_cache

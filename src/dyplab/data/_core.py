@@ -1,0 +1,439 @@
+"""Dataset registry, resolution (cache → mirror → download), checksums and safe extraction.
+
+Every dataset is described by a :class:`DatasetInfo` and a manifest of sha256 sums shipped
+inside the package (``manifests/<name>.sha256``, the same lines as the course mirror's
+``SHA256SUMS``). A folder *holds* a dataset when every file of the manifest is there with the
+right checksum, or when every canonical download has been fetched and verified.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tarfile
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+from .. import config
+
+
+class DataError(RuntimeError):
+    """A dataset could not be found, verified or read. The message says how to fix it."""
+
+
+class ChecksumError(DataError):
+    """A file's sha256 is not the expected one."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file at its canonical URL. ``extract`` unpacks an archive into the dataset folder."""
+
+    url: str
+    sha256: str
+    filename: str
+    extract: bool = False
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a dataset is, where it comes from and under which terms it may be used."""
+
+    name: str
+    title: str
+    description: str
+    license: str
+    citation: str
+    homepage: str
+    used_in: str = ""
+    downloads: tuple[Download, ...] = ()
+    manual: str = ""
+    notes: str = ""
+
+
+@dataclass
+class LocationReport:
+    """The result of checking one folder against a dataset's manifest."""
+
+    root: Path
+    status: str  # "ok", "missing", "incomplete", "corrupt"
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    corrupt: list[tuple[str, str, str]] = field(default_factory=list)  # (file, expected, actual)
+    layout: str = "manifest"  # "manifest" or "download"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def reason(self) -> str:
+        if self.status == "ok":
+            return f"OK ({self.checked} files verified)"
+        if self.status == "missing":
+            return f"folder {self.root} does not exist"
+        parts = []
+        if self.corrupt:
+            rel, expected, actual = self.corrupt[0]
+            more = f" (and {len(self.corrupt) - 1} more)" if len(self.corrupt) > 1 else ""
+            parts.append(
+                f"checksum mismatch for {self.root / rel}: expected sha256 {expected}, got {actual}{more}"
+            )
+        if self.missing:
+            more = f" (and {len(self.missing) - 1} more)" if len(self.missing) > 1 else ""
+            parts.append(f"{len(self.missing)} file(s) missing, e.g. {self.missing[0]}{more}")
+        return "; ".join(parts)
+
+
+_REGISTRY: dict[str, DatasetInfo] = {}
+_SOURCES: dict[str, tuple[str, Path]] = {}
+
+
+def register(info: DatasetInfo) -> DatasetInfo:
+    """Add a dataset to the registry (called once by each dataset module)."""
+    _REGISTRY[info.name] = info
+    return info
+
+
+def list_datasets() -> list[DatasetInfo]:
+    """All registered datasets, sorted by name."""
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def info(name: str) -> DatasetInfo:
+    """The :class:`DatasetInfo` of ``name``; a clear error for unknown names."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise DataError(f"Unknown dataset {name!r}. Known datasets: {known}.") from None
+
+
+def manifest(name: str) -> dict[str, str]:
+    """The shipped manifest of ``name``: relative path → sha256."""
+    base = resources.files("dyplab.data") / "manifests"
+    plain, packed = base / f"{name}.sha256", base / f"{name}.sha256.gz"
+    if plain.is_file():
+        text = plain.read_text(encoding="utf-8")
+    elif packed.is_file():
+        text = gzip.decompress(packed.read_bytes()).decode("utf-8")
+    else:
+        return {}
+    return parse_sha256sums(text)
+
+
+def parse_sha256sums(text: str) -> dict[str, str]:
+    """Parse ``sha256sum`` output (``<hash>  <path>``) into a dict."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        digest, _, rel = line.partition(" ")
+        out[rel.strip().lstrip("*")] = digest.lower()
+    return out
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """The sha256 hex digest of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def _stamp_path() -> Path:
+    return config.data_dir() / ".verified.json"
+
+
+def _load_stamps() -> dict:
+    try:
+        return json.loads(_stamp_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_stamps(stamps: dict) -> None:
+    path = _stamp_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(stamps), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs a re-check next time
+
+
+def _signature(root: Path, files: list[str]) -> list | None:
+    sig = []
+    for rel in files:
+        try:
+            st = (root / rel).stat()
+        except OSError:
+            return None
+        sig.append([rel, st.st_size, st.st_mtime_ns])
+    return sig
+
+
+def _expected_files(name: str, layout: str) -> dict[str, str]:
+    if layout == "manifest":
+        return manifest(name)
+    files = {}
+    for d in info(name).downloads:
+        files[d.filename] = d.sha256
+    return files
+
+
+def check_location(name: str, root: Path, *, layout: str = "manifest", force: bool = False) -> LocationReport:
+    """Check ``root`` against the dataset's manifest (or its downloads when ``layout='download'``).
+
+    A recent full check is remembered by file size and modification time, so repeated loads
+    do not re-hash unchanged files; ``force=True`` always re-hashes.
+    """
+    root = Path(root)
+    expected = _expected_files(name, layout)
+    if not root.is_dir():
+        return LocationReport(root, "missing", layout=layout)
+    if not expected:
+        return LocationReport(root, "incomplete", missing=["<no manifest shipped>"], layout=layout)
+    key = f"{name}|{layout}|{root.resolve()}"
+    rels = sorted(expected)
+    sig = _signature(root, rels)
+    if not force and sig is not None:
+        stamps = _load_stamps()
+        if stamps.get(key) == sig:
+            return LocationReport(root, "ok", checked=len(rels), layout=layout)
+    report = LocationReport(root, "ok", layout=layout)
+    for rel in rels:
+        path = root / rel
+        if layout == "download" and _is_extracted_archive(name, rel):
+            marker = _marker(root, rel)
+            if not marker.is_file() or marker.read_text().strip() != expected[rel]:
+                report.missing.append(rel)
+            continue
+        if not path.is_file():
+            report.missing.append(rel)
+            continue
+        actual = sha256_file(path)
+        if actual != expected[rel]:
+            report.corrupt.append((rel, expected[rel], actual))
+        report.checked += 1
+    if report.corrupt:
+        report.status = "corrupt"
+    elif report.missing:
+        report.status = "incomplete"
+    else:
+        stamps = _load_stamps()
+        stamps[key] = _signature(root, rels)
+        _save_stamps(stamps)
+    return report
+
+
+def _is_extracted_archive(name: str, rel: str) -> bool:
+    return any(d.filename == rel and d.extract for d in info(name).downloads)
+
+
+def _marker(root: Path, rel: str) -> Path:
+    return root / f".{PurePosixPath(rel).name}.extracted"
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def cache_path(name: str) -> Path:
+    """Where ``name`` lives in the user's cache (it may not exist yet)."""
+    return config.data_dir() / name
+
+
+def fetch(name: str, *, progress: bool = True) -> Path:
+    """Return a folder that holds dataset ``name``, verified by sha256.
+
+    Looks in the user's cache, then in the course mirror (``DYPLAB_DATA_MIRROR``), then
+    downloads from the canonical URL into the cache (unless ``DYPLAB_OFFLINE=1``). When all
+    fail, the error lists each source and why it failed.
+    """
+    meta = info(name)
+    tried: list[tuple[str, str]] = []
+
+    cache = cache_path(name)
+    for layout in ("manifest", "download") if meta.downloads else ("manifest",):
+        report = check_location(name, cache, layout=layout)
+        if report.ok:
+            _SOURCES[name] = ("cache", cache)
+            return cache
+    tried.append(("cache", report.reason()))
+
+    mirror = config.mirror_dir()
+    if mirror is None:
+        tried.append(("mirror", "DYPLAB_DATA_MIRROR is not set"))
+    else:
+        report = check_location(name, mirror / name)
+        if report.ok:
+            _SOURCES[name] = ("mirror", mirror / name)
+            return mirror / name
+        tried.append(("mirror", report.reason()))
+
+    if config.offline():
+        tried.append(("download", "skipped because DYPLAB_OFFLINE=1"))
+    elif not meta.downloads:
+        tried.append(("download", "no public download for this dataset"))
+    else:
+        try:
+            _download_all(meta, cache, progress=progress)
+            report = check_location(name, cache, layout="download", force=True)
+            if report.ok:
+                _SOURCES[name] = ("download", cache)
+                return cache
+            tried.append(("download", report.reason()))
+        except Exception as exc:  # noqa: BLE001 - every failure is reported to the user below
+            tried.append(("download", f"{type(exc).__name__}: {exc}"))
+
+    raise DataError(_unavailable_message(meta, tried))
+
+
+def _unavailable_message(meta: DatasetInfo, tried: list[tuple[str, str]]) -> str:
+    lines = [f"Dataset {meta.name!r} ({meta.title}) is not available. Sources tried:"]
+    lines += [f"  - {where}: {why}" for where, why in tried]
+    lines.append("How to fix it:")
+    if meta.downloads:
+        lines.append(f"  - online: run `dyplab data fetch {meta.name}` (downloads into {cache_path(meta.name)})")
+    lines.append(
+        "  - offline: point DYPLAB_DATA_MIRROR at a course mirror that has a "
+        f"'{meta.name}/' folder (check it with `dyplab data verify {meta.name}`)"
+    )
+    if meta.manual:
+        lines.append(f"  - by hand: {meta.manual}")
+    lines.append(f"  - corrupt files: delete them from {cache_path(meta.name)} and fetch again")
+    return "\n".join(lines)
+
+
+def source(name: str) -> tuple[str, Path] | None:
+    """Where the last :func:`fetch` of ``name`` found it: ``(kind, folder)``."""
+    return _SOURCES.get(name)
+
+
+def describe_source(name: str) -> str:
+    """One line for notebooks: dataset, origin, folder and license."""
+    meta = info(name)
+    where = _SOURCES.get(name)
+    origin = {"cache": "lokal cache", "mirror": "kursspeil (mirror)", "download": "lastet ned"}
+    place = f"{origin[where[0]]}: {where[1]}" if where else "ikke hentet ennå"
+    return f"{meta.title} — {place} — lisens: {meta.license}"
+
+
+# --------------------------------------------------------------------------- download
+
+
+def _download_all(meta: DatasetInfo, dest: Path, *, progress: bool) -> None:
+    import pooch
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for item in meta.downloads:
+        target = dest / item.filename
+        if item.extract and _marker(dest, item.filename).is_file():
+            if _marker(dest, item.filename).read_text().strip() == item.sha256:
+                continue
+        if not item.extract and target.is_file() and sha256_file(target) == item.sha256:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # pooch downloads into a temporary file next to the target, checks the hash and only
+        # then renames it, so an interrupted or corrupt download never looks like a valid file.
+        try:
+            pooch.retrieve(
+                url=item.url,
+                known_hash=f"sha256:{item.sha256}",
+                fname=target.name,
+                path=target.parent,
+                progressbar=progress,
+            )
+        except ValueError as exc:
+            raise ChecksumError(
+                f"download of {item.url} did not match the expected sha256 {item.sha256}; "
+                f"nothing was saved ({exc})"
+            ) from exc
+        if item.extract:
+            safe_extract(target, dest)
+            _marker(dest, item.filename).write_text(item.sha256)
+
+
+def safe_extract(archive: Path, dest: Path) -> list[Path]:
+    """Extract a zip or tar archive into ``dest`` without letting any member escape it.
+
+    Members are written to a temporary folder beside ``dest`` first and moved into place only
+    when the whole archive extracted cleanly. Absolute paths, ``..`` components and links are
+    refused with a :class:`DataError`.
+    """
+    archive, dest = Path(archive), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".extract-", dir=dest))
+    try:
+        if zipfile.is_zipfile(archive):
+            _extract_zip(archive, tmp)
+        elif tarfile.is_tarfile(archive):
+            _extract_tar(archive, tmp)
+        else:
+            raise DataError(f"{archive} is neither a zip nor a tar archive (is the download corrupt?)")
+        moved = []
+        for entry in sorted(tmp.iterdir()):
+            target = dest / entry.name
+            if target.is_dir() and entry.is_dir():
+                shutil.copytree(entry, target, dirs_exist_ok=True)
+            else:
+                if target.is_dir():
+                    shutil.rmtree(target)
+                os.replace(entry, target)
+            moved.append(target)
+        return moved
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _check_member_name(archive: Path, name: str) -> None:
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or (pure.parts and pure.parts[0].endswith(":")):
+        raise DataError(f"refusing to extract {archive}: member {name!r} would be written outside the target folder")
+
+
+def _extract_zip(archive: Path, dest: Path) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        for member in zf.infolist():
+            _check_member_name(archive, member.filename)
+            mode = member.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise DataError(f"refusing to extract {archive}: member {member.filename!r} is a symbolic link")
+        zf.extractall(dest)
+
+
+def _extract_tar(archive: Path, dest: Path) -> None:
+    with tarfile.open(archive) as tf:
+        for member in tf.getmembers():
+            _check_member_name(archive, member.name)
+            if member.issym() or member.islnk():
+                raise DataError(f"refusing to extract {archive}: member {member.name!r} is a link")
+        tf.extractall(dest, filter="data")
+
+
+def require_columns(frame, columns, *, what: str) -> None:
+    """Raise a clear :class:`DataError` when a table lacks any of ``columns``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{what} is missing column(s) {missing}; found {list(frame.columns)}")
+
+
+def manifest_downloads(name: str, base_url: str, *, skip: tuple[str, ...] = ()) -> tuple[Download, ...]:
+    """One :class:`Download` per manifest file, at ``base_url + <file>``."""
+    return tuple(
+        Download(url=base_url + rel, sha256=digest, filename=rel)
+        for rel, digest in sorted(manifest(name).items())
+        if rel not in skip
+    )
