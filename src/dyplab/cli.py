@@ -1,0 +1,198 @@
+"""The ``dyplab`` command: data management, notebook runs and a health check.
+
+    dyplab data list | fetch NAME | verify [NAME ...] | info NAME
+    dyplab run A6 | A | core | all   [--profile smoke|class|full]
+    dyplab doctor
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from pathlib import Path
+
+from . import __version__, config
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("Avbrutt.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - show a clear message instead of a traceback
+        from .data import DataError
+
+        if isinstance(exc, (DataError, ValueError, FileNotFoundError)):
+            print(f"Feil: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dyplab", description="Lab 2: Dyplæring i medisin — kursverktøy")
+    p.add_argument("--version", action="version", version=f"dyplab {__version__}")
+    sub = p.add_subparsers(dest="command")
+
+    data = sub.add_parser("data", help="list, fetch, verify or describe datasets")
+    dsub = data.add_subparsers(dest="data_command")
+    dsub.add_parser("list", help="list the course datasets").set_defaults(func=_data_list)
+    f = dsub.add_parser("fetch", help="fetch a dataset (cache → mirror → download)")
+    f.add_argument("names", nargs="+", metavar="NAME")
+    f.set_defaults(func=_data_fetch)
+    v = dsub.add_parser("verify", help="check every file against its sha256")
+    v.add_argument("names", nargs="*", metavar="NAME")
+    v.set_defaults(func=_data_verify)
+    i = dsub.add_parser("info", help="source, license and citation of a dataset")
+    i.add_argument("name", metavar="NAME")
+    i.set_defaults(func=_data_info)
+    data.set_defaults(func=lambda a: (data.print_help(), 2)[1])
+
+    r = sub.add_parser("run", help="run notebooks headless and write reports/")
+    r.add_argument("targets", nargs="+", help="a notebook (A6), a part (A), 'core' or 'all'")
+    r.add_argument("--profile", choices=config.PROFILES, default=None, help="default: DYPLAB_PROFILE or class")
+    r.add_argument("--output", type=Path, default=Path("reports"), help="folder for executed notebooks and HTML")
+    r.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    r.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    r.set_defaults(func=_run)
+
+    sub.add_parser("doctor", help="versions, device, profile, cache and datasets").set_defaults(func=_doctor)
+    return p
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def _data_list(args) -> int:
+    from . import data as dd
+
+    print(f"{'navn':<16} {'brukt i':<10} {'lisens':<28} beskrivelse")
+    for meta in dd.list():
+        print(f"{meta.name:<16} {meta.used_in:<10} {meta.license[:27]:<28} {meta.description}")
+    return 0
+
+
+def _data_fetch(args) -> int:
+    from . import data as dd
+
+    for name in args.names:
+        root = dd.fetch(name)
+        kind, _ = dd.source(name)
+        print(f"{name}: {kind} → {root}")
+    return 0
+
+
+def _data_info(args) -> int:
+    from . import data as dd
+
+    meta = dd.info(args.name)
+    rows = [
+        ("navn", meta.name),
+        ("tittel", meta.title),
+        ("beskrivelse", meta.description),
+        ("brukt i", meta.used_in),
+        ("lisens", meta.license),
+        ("sitering", meta.citation),
+        ("hjemmeside", meta.homepage),
+        ("filer i manifest", str(len(dd.manifest(meta.name)))),
+        ("nedlasting", ", ".join(d.url for d in meta.downloads[:3]) + (" …" if len(meta.downloads) > 3 else "")
+         if meta.downloads else "ingen offentlig nedlasting"),
+        ("manuelt", meta.manual or "-"),
+        ("cache", str(dd.cache_path(meta.name))),
+    ]
+    for key, value in rows:
+        print(f"{key:<17} {value}")
+    return 0
+
+
+def verify_dataset(name: str) -> tuple[str, str]:
+    """Check a dataset in the cache and the mirror; return ``(status, detail)``.
+
+    ``status`` is ``OK`` (verified somewhere), ``missing`` or ``corrupt``.
+    """
+    from . import data as dd
+
+    meta = dd.info(name)
+    places = [("cache", dd.cache_path(name), "manifest")]
+    if meta.downloads:
+        places.append(("cache", dd.cache_path(name), "download"))
+    mirror = config.mirror_dir()
+    if mirror is not None:
+        places.append(("mirror", mirror / name, "manifest"))
+    corrupt = []
+    for where, root, layout in places:
+        report = dd.check_location(name, root, layout=layout, force=True)
+        if report.ok:
+            return "OK", f"{where}: {report.reason()} in {root}"
+        if report.status == "corrupt":
+            corrupt.append(f"{where}: {report.reason()}")
+    if corrupt:
+        return "corrupt", "; ".join(corrupt)
+    return "missing", "not in the cache" + ("" if mirror else " (DYPLAB_DATA_MIRROR not set)") + (
+        " nor the mirror" if mirror else "")
+
+
+def _data_verify(args) -> int:
+    from . import data as dd
+
+    names = args.names or [m.name for m in dd.list()]
+    worst = 0
+    for name in names:
+        dd.info(name)  # clear error for unknown names
+        status, detail = verify_dataset(name)
+        print(f"{name:<16} {status:<8} {detail}")
+        if status == "corrupt":
+            worst = 1
+    return worst
+
+
+# ----------------------------------------------------------------------------- run and doctor
+
+
+def _run(args) -> int:
+    from . import runner
+
+    profile = args.profile or config.profile().name
+    results = runner.run(args.targets, profile=profile, output_dir=args.output, timeout=args.timeout,
+                         html=not args.no_html)
+    return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def _doctor(args) -> int:
+    import importlib.metadata as md
+
+    print(f"dyplab {__version__}")
+    print(f"Python {platform.python_version()} på {platform.system()} {platform.machine()}")
+    for pkg in ("torch", "torchvision", "lightning", "numpy", "pandas", "scikit-learn", "captum", "wfdb"):
+        try:
+            print(f"  {pkg:<13} {md.version(pkg)}")
+        except md.PackageNotFoundError:
+            print(f"  {pkg:<13} MANGLER (ikke installert)")
+    try:
+        dev = config.device()
+    except RuntimeError as exc:
+        dev = f"feil: {exc}"
+    print(f"Enhet (device): {dev}")
+    print(f"Profil: {config.profile().name}")
+    print(f"Cache (DYPLAB_DATA_DIR): {config.data_dir()}")
+    mirror = config.mirror_dir()
+    print(f"Speil (DYPLAB_DATA_MIRROR): {mirror if mirror else 'ikke satt'}")
+    print(f"Offline (DYPLAB_OFFLINE): {'ja' if config.offline() else 'nei'}")
+    print("Datasett:")
+    from . import data as dd
+
+    for meta in dd.list():
+        status, detail = verify_dataset(meta.name)
+        print(f"  {meta.name:<16} {status:<8} {detail}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

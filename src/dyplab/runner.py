@@ -1,0 +1,179 @@
+"""Run course notebooks headless and write executed copies and HTML reports.
+
+``dyplab run A6`` runs one notebook, ``dyplab run A`` a part, ``dyplab run core`` the priority-1
+path (B1, B2, A1, A5, A6, B3, B4) and ``dyplab run all`` everything.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CORE_PATH = ("B1", "B2", "A1", "A5", "A6", "B3", "B4")
+PARTS = ("A", "B", "C", "D", "E", "F")
+
+
+@dataclass
+class RunResult:
+    """The outcome of one notebook run."""
+
+    notebook: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    executed: Path | None = None
+    html: Path | None = None
+    error: str = ""
+
+
+def notebooks_dir(start: Path | None = None) -> Path:
+    """Find the ``notebooks/`` folder: ``DYPLAB_NOTEBOOKS``, the working folder or the source checkout."""
+    env = os.environ.get("DYPLAB_NOTEBOOKS")
+    candidates = [Path(env)] if env else []
+    here = Path(start or Path.cwd()).resolve()
+    candidates += [p / "notebooks" for p in (here, *here.parents)]
+    candidates.append(Path(__file__).resolve().parents[2] / "notebooks")
+    for cand in candidates:
+        if cand.is_dir() and any(cand.glob("*.ipynb")):
+            return cand
+    raise FileNotFoundError(
+        "Could not find the notebooks/ folder. Run dyplab from the project folder or set DYPLAB_NOTEBOOKS."
+    )
+
+
+def notebook_id(path: Path) -> str:
+    """``A6-MNIST-CNN.ipynb`` → ``A6``."""
+    return path.stem.split("-", 1)[0]
+
+
+def resolve_targets(targets: list[str], folder: Path) -> list[Path]:
+    """Turn ``["core"]``, ``["A"]``, ``["A6", "B3"]`` or ``["all"]`` into notebook paths, in order."""
+    available = sorted(folder.glob("*.ipynb"), key=lambda p: _sort_key(notebook_id(p)))
+    by_id = {notebook_id(p).upper(): p for p in available}
+    out: list[Path] = []
+    for raw in targets:
+        key = raw.strip()
+        upper = key.upper()
+        if upper == "ALL":
+            picked = available
+        elif upper == "CORE":
+            missing = [n for n in CORE_PATH if n not in by_id]
+            if missing:
+                raise ValueError(f"The core path needs notebooks that are missing: {', '.join(missing)}")
+            picked = [by_id[n] for n in CORE_PATH]
+        elif upper in PARTS:
+            picked = [p for p in available if notebook_id(p).upper().startswith(upper)]
+        elif upper in by_id:
+            picked = [by_id[upper]]
+        elif Path(key).suffix == ".ipynb" and Path(key).is_file():
+            picked = [Path(key)]
+        else:
+            known = ", ".join(sorted(by_id))
+            raise ValueError(f"Unknown notebook or part {raw!r}. Known notebooks: {known}; parts: A-F; core; all.")
+        if not picked:
+            raise ValueError(f"No notebooks found for {raw!r} in {folder}")
+        out += [p for p in picked if p not in out]
+    return out
+
+
+def _sort_key(nb_id: str) -> tuple:
+    part, rest = nb_id[:1], nb_id[1:]
+    digits = "".join(ch for ch in rest if ch.isdigit())
+    return (part, int(digits) if digits else 0, rest)
+
+
+def execute_notebook(
+    path: Path,
+    *,
+    profile: str = "class",
+    output_dir: Path | None = None,
+    timeout: int = 1800,
+    html: bool = True,
+    results_dir: Path | None = None,
+) -> RunResult:
+    """Execute one notebook in a fresh kernel with ``DYPLAB_PROFILE=profile``.
+
+    The executed copy (and an HTML export) go to ``output_dir``; the source notebook is never
+    modified. Errors are caught and reported in the :class:`RunResult`.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    path = Path(path).resolve()
+    nb = nbformat.read(path, as_version=4)
+    env_backup = {k: os.environ.get(k) for k in ("DYPLAB_PROFILE", "DYPLAB_RESULTS_DIR", "MPLBACKEND")}
+    os.environ["DYPLAB_PROFILE"] = profile
+    os.environ["DYPLAB_RESULTS_DIR"] = str(Path(results_dir or Path.cwd() / "results").resolve())
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    start = time.perf_counter()
+    status, error = "ok", ""
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as exc:
+        status, error = "failed", _short_error(exc)
+    except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed run, not a crash of the runner
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    finally:
+        for key, value in env_backup.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    seconds = time.perf_counter() - start
+
+    executed_path = html_path = None
+    if output_dir is not None:
+        output_dir = Path(output_dir)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        executed_path = output_dir / path.name
+        nbformat.write(nb, executed_path)
+        if html:
+            from nbconvert import HTMLExporter
+
+            body, _ = HTMLExporter().from_notebook_node(nb)
+            html_path = output_dir / f"{path.stem}.html"
+            html_path.write_text(body, encoding="utf-8")
+    return RunResult(notebook_id(path), status, seconds, executed_path, html_path, error)
+
+
+def _short_error(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    tail = [line for line in text if line.strip()][-3:]
+    return " | ".join(tail)[:500]
+
+
+def run(
+    targets: list[str],
+    *,
+    profile: str = "class",
+    output_dir: Path = Path("reports"),
+    timeout: int = 1800,
+    html: bool = True,
+    echo=print,
+) -> list[RunResult]:
+    """Run the notebooks named by ``targets`` one after another and print a summary table."""
+    folder = notebooks_dir()
+    paths = resolve_targets(targets, folder)
+    results = []
+    for path in paths:
+        echo(f"▶ {path.name} (profil {profile}) ...")
+        res = execute_notebook(path, profile=profile, output_dir=output_dir, timeout=timeout, html=html)
+        echo(f"  {res.status} på {res.seconds:.1f} s" + (f": {res.error}" if res.error else ""))
+        results.append(res)
+    echo(summary_table(results))
+    return results
+
+
+def summary_table(results: list[RunResult]) -> str:
+    """A plain-text table: notebook, status, time."""
+    lines = [f"{'notebook':<10} {'status':<8} {'tid (s)':>8}", "-" * 28]
+    lines += [f"{r.notebook:<10} {r.status:<8} {r.seconds:>8.1f}" for r in results]
+    total = sum(r.seconds for r in results)
+    failed = sum(r.status != "ok" for r in results)
+    lines += ["-" * 28, f"{'totalt':<10} {f'{failed} feil' if failed else 'ok':<8} {total:>8.1f}"]
+    return "\n".join(lines)

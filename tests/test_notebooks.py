@@ -1,0 +1,65 @@
+"""Every notebook runs top to bottom in the smoke profile, and follows the course conventions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from dyplab import runner
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs(path: Path) -> None:
+    dirty = [i for i, c in enumerate(_cells(path)) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    assert not dirty, f"{path.name}: code cells {dirty} carry outputs; strip them before committing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_opening_follows_the_convention(path: Path) -> None:
+    cells = _cells(path)
+    title = _source(cells[0])
+    assert cells[0]["cell_type"] == "markdown" and title.lstrip().startswith("#"), "cell 1 must be the title"
+    assert re.search(r"[Pp]rioritet", title), "the opening must state the priority"
+    assert re.search(r"[Ll]æringsmål", title), "the opening must list the learning goals"
+    setup = next(c for c in cells if c["cell_type"] == "code")
+    nb_id = runner.notebook_id(path)
+    assert f'session.start("{nb_id}"' in _source(setup), "the first code cell must call session.start(<id>, ...)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_has_exercises_with_solutions_and_reflection(path: Path) -> None:
+    text = "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "markdown")
+    assert "Oppgave" in text, "exercises ('Oppgave') are missing"
+    assert "<details>" in text, "exercise solutions must sit in collapsed <details> blocks"
+    assert re.search(r"[Rr]efleksjon", text), "reflection questions are missing"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_runs_in_smoke_profile(path: Path, tmp_path: Path, monkeypatch) -> None:
+    if not os.environ.get("DYPLAB_DATA_MIRROR"):
+        pytest.skip("DYPLAB_DATA_MIRROR is not set (notebooks read the course data)")
+    monkeypatch.setenv("DYPLAB_DATA_DIR", os.environ.get("DYPLAB_DATA_DIR") or str(tmp_path / "cache"))
+    start = time.perf_counter()
+    result = runner.execute_notebook(
+        path, profile="smoke", output_dir=tmp_path / "reports", results_dir=tmp_path / "results", timeout=600, html=False
+    )
+    print(f"\n[timing] {path.name}: {time.perf_counter() - start:.1f} s in smoke")
+    assert result.status == "ok", f"{path.name} failed: {result.error}"
