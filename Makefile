@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DYPLAB_DATA_MIRROR ?= $(abspath ../shared/data)
+# Use the course mirror next to the checkout when there is one (CI sets DYPLAB_DATA_MIRROR itself).
+MIRROR_DEFAULT := $(abspath $(wildcard ../shared/data))
+ifneq ($(MIRROR_DEFAULT),)
+export DYPLAB_DATA_MIRROR ?= $(MIRROR_DEFAULT)
+endif
 
 .PHONY: demo test test-fast lint bench install clean
 
@@ -11,7 +15,6 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml requirements-torch.txt
-	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements-torch.txt
 	$(BIN)/python -m pip install -e ".[dev]"
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
