@@ -8,6 +8,7 @@ right checksum, or when every canonical download has been fetched and verified.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -117,6 +118,12 @@ def info(name: str) -> DatasetInfo:
 
 def manifest(name: str) -> dict[str, str]:
     """The shipped manifest of ``name``: relative path → sha256."""
+    return dict(_shipped_manifest(name))
+
+
+@functools.lru_cache(maxsize=32)
+def _shipped_manifest(name: str) -> tuple[tuple[str, str], ...]:
+    # parsed once per process: FER2013's manifest has 35,887 lines
     base = resources.files("dyplab.data") / "manifests"
     plain, packed = base / f"{name}.sha256", base / f"{name}.sha256.gz"
     if plain.is_file():
@@ -124,8 +131,8 @@ def manifest(name: str) -> dict[str, str]:
     elif packed.is_file():
         text = gzip.decompress(packed.read_bytes()).decode("utf-8")
     else:
-        return {}
-    return parse_sha256sums(text)
+        return ()
+    return tuple(parse_sha256sums(text).items())
 
 
 def parse_sha256sums(text: str) -> dict[str, str]:
@@ -174,15 +181,20 @@ def _save_stamps(stamps: dict) -> None:
         pass  # a read-only cache only costs a re-check next time
 
 
-def _signature(root: Path, files: list[str]) -> list | None:
-    sig = []
+def _signature(root: Path, files: list[str]) -> str | None:
+    """A digest of (path, size, mtime) of every file; ``None`` when one is missing.
+
+    Only the digest is stored, so the stamp file stays small even for FER2013's 35,887 files.
+    """
+    h = hashlib.sha256()
+    base = os.fspath(root)
     for rel in files:
         try:
-            st = (root / rel).stat()
+            st = os.stat(os.path.join(base, rel))
         except OSError:
             return None
-        sig.append([rel, st.st_size, st.st_mtime_ns])
-    return sig
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def _expected_files(name: str, layout: str) -> dict[str, str]:
@@ -201,9 +213,9 @@ def check_location(name: str, root: Path, *, layout: str = "manifest", force: bo
     do not re-hash unchanged files; ``force=True`` always re-hashes.
     """
     root = Path(root)
-    expected = _expected_files(name, layout)
     if not root.is_dir():
         return LocationReport(root, "missing", layout=layout)
+    expected = _expected_files(name, layout)
     if not expected:
         return LocationReport(root, "incomplete", missing=["<no manifest shipped>"], layout=layout)
     key = f"{name}|{layout}|{root.resolve()}"
@@ -405,22 +417,33 @@ def _check_member_name(archive: Path, name: str) -> None:
 
 
 def _extract_zip(archive: Path, dest: Path) -> None:
-    with zipfile.ZipFile(archive) as zf:
-        for member in zf.infolist():
-            _check_member_name(archive, member.filename)
-            mode = member.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise DataError(f"refusing to extract {archive}: member {member.filename!r} is a symbolic link")
-        zf.extractall(dest)
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            for member in zf.infolist():
+                _check_member_name(archive, member.filename)
+                mode = member.external_attr >> 16
+                if stat.S_ISLNK(mode):
+                    raise DataError(f"refusing to extract {archive}: member {member.filename!r} is a symbolic link")
+            zf.extractall(dest)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise DataError(f"could not extract {archive} (is the archive corrupt or truncated?): {exc}") from exc
 
 
 def _extract_tar(archive: Path, dest: Path) -> None:
-    with tarfile.open(archive) as tf:
-        for member in tf.getmembers():
-            _check_member_name(archive, member.name)
-            if member.issym() or member.islnk():
-                raise DataError(f"refusing to extract {archive}: member {member.name!r} is a link")
-        tf.extractall(dest, filter="data")
+    try:
+        with tarfile.open(archive) as tf:
+            for member in tf.getmembers():
+                _check_member_name(archive, member.name)
+                if member.issym() or member.islnk():
+                    raise DataError(f"refusing to extract {archive}: member {member.name!r} is a link")
+                if not (member.isfile() or member.isdir()):
+                    raise DataError(f"refusing to extract {archive}: member {member.name!r} is not a regular file")
+            if hasattr(tarfile, "data_filter"):  # Python >= 3.10.12 / 3.11.4
+                tf.extractall(dest, filter="data")
+            else:  # pragma: no cover - older patch releases; members were checked above
+                tf.extractall(dest)
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise DataError(f"could not extract {archive} (is the archive corrupt or truncated?): {exc}") from exc
 
 
 def require_columns(frame, columns, *, what: str) -> None:

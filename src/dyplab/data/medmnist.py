@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ._core import DatasetInfo, Download, register
+import hashlib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .. import config
+from . import _core
+from ._core import DataError, DatasetInfo, Download, cache_path, check_location, fetch, register
 
 NAME = "medmnist"
 
@@ -27,3 +35,169 @@ INFO = register(
         notes="breastmnist_unofficial_resave.npz exists only in the course mirror.",
     )
 )
+
+
+# --------------------------------------------------------------------------- loaders
+
+SPLITS = ("train", "val", "test")
+# Files of the course mirror, by flag. The BreastMNIST copy is a re-save (labels stored 1-D).
+MIRROR_FILES = {"retinamnist": "retinamnist.npz", "breastmnist": "breastmnist_unofficial_resave.npz"}
+# Official 28x28 file MD5s as listed in medmnist/info.py (v2.1.0 and v3.0.2 agree), for use
+# when the optional ``medmnist`` package is not installed.
+_KNOWN_MD5 = {
+    "retinamnist": "bd4c0672f1bba3e3a89f0e4e876791e4",
+    "breastmnist": "750601b1f35ba3300ea97c75c52ff8f6",
+    "pneumoniamnist": "28209eda62fecd6e6a2d98b1501bb15f",
+    "bloodmnist": "7053d0359d879ad8a5505303e11de1dc",
+    "dermamnist": "0744692d530f8e62ec473284d019b0c7",
+}
+_ZENODO = "https://zenodo.org/records/10519652/files/{flag}.npz"
+
+
+def _medmnist_info() -> dict | None:
+    try:
+        from medmnist.info import INFO  # optional dependency
+    except ImportError:
+        return None
+    return INFO
+
+
+def _official(flag: str) -> tuple[str, str] | None:
+    """``(url, md5)`` of the official 28x28 file of ``flag``, or ``None`` when unknown."""
+    info = _medmnist_info()
+    if info is not None and flag in info and info[flag].get("MD5"):
+        entry = info[flag]
+        return entry.get("url") or _ZENODO.format(flag=flag), entry["MD5"].lower()
+    if flag in _KNOWN_MD5:
+        return _ZENODO.format(flag=flag), _KNOWN_MD5[flag]
+    return None
+
+
+def _md5(path: Path) -> str:
+    h = hashlib.md5()  # noqa: S324 - MedMNIST publishes MD5 sums
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def flags_available() -> list[str]:
+    """MedMNIST flags that :func:`load` can serve here and now.
+
+    Offline: the flags whose file is in the cache or in the verified course mirror. Online also
+    RetinaMNIST and every flag whose official URL and MD5 are known (all 2-D flags when the
+    optional ``medmnist`` package is installed).
+    """
+    flags = {p.stem for p in cache_path(NAME).glob("*.npz") if p.stem in _known_flags()}
+    if (cache_path(NAME) / "retinamnist.npz").is_file():
+        flags.add("retinamnist")
+    mirror = config.mirror_dir()
+    for root in (cache_path(NAME), None if mirror is None else mirror / NAME):
+        if root is not None and check_location(NAME, root).ok:
+            flags.update(MIRROR_FILES)
+    if not config.offline():
+        flags.update(_known_flags())
+    return sorted(flags)
+
+
+def _known_flags() -> set[str]:
+    info = _medmnist_info()
+    known = set(_KNOWN_MD5)
+    if info is not None:
+        known.update(k for k, v in info.items() if not k.endswith("3d") and v.get("MD5"))
+    return known
+
+
+def _resolve(flag: str) -> Path:
+    """Path of the ``.npz`` for ``flag``: cache → course mirror → official download."""
+    if flag == "retinamnist":  # registered canonical download: fetch() does cache → mirror → download
+        return fetch(NAME) / MIRROR_FILES[flag]
+    tried: list[str] = []
+    official = _official(flag)
+    cached = cache_path(NAME) / f"{flag}.npz"
+    if cached.is_file():
+        if official is None:
+            tried.append(f"cache: {cached} exists but no official MD5 is known to check it (pip install medmnist)")
+        elif _md5(cached) == official[1]:
+            _core._SOURCES[NAME] = ("cache", cached.parent)
+            return cached
+        else:
+            tried.append(f"cache: {cached} has md5 {_md5(cached)}, expected {official[1]} (delete it)")
+    elif flag in MIRROR_FILES and check_location(NAME, cached.parent).ok:  # a copy of the mirror's folder
+        _core._SOURCES[NAME] = ("cache", cached.parent)
+        return cached.parent / MIRROR_FILES[flag]
+    else:
+        tried.append(f"cache: {cached} does not exist")
+    if flag in MIRROR_FILES:
+        mirror = config.mirror_dir()
+        if mirror is None:
+            tried.append("mirror: DYPLAB_DATA_MIRROR is not set")
+        else:
+            report = check_location(NAME, mirror / NAME)
+            if report.ok:
+                _core._SOURCES[NAME] = ("mirror", mirror / NAME)
+                return mirror / NAME / MIRROR_FILES[flag]
+            tried.append(f"mirror: {report.reason()}")
+    else:
+        tried.append("mirror: the course mirror holds only " + ", ".join(sorted(MIRROR_FILES)))
+    if config.offline():
+        tried.append("download: skipped because DYPLAB_OFFLINE=1")
+    elif official is None:
+        tried.append(
+            f"download: no official URL/MD5 known for {flag!r}; install the optional package "
+            "(`pip install medmnist`) so that its INFO table can be used"
+        )
+    else:
+        import pooch
+
+        url, md5 = official
+        try:
+            pooch.retrieve(url, known_hash=f"md5:{md5}", fname=cached.name, path=cached.parent, progressbar=True)
+            _core._SOURCES[NAME] = ("download", cached.parent)
+            return cached
+        except Exception as exc:  # noqa: BLE001 - reported below
+            tried.append(f"download: {type(exc).__name__}: {exc}")
+    lines = "\n".join(f"  - {t}" for t in tried)
+    raise DataError(f"MedMNIST {flag!r} is not available. Sources tried:\n{lines}")
+
+
+def load(flag: str, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """Images and labels of one MedMNIST 28x28 split.
+
+    Returns ``(X, y)``: ``X`` ``uint8`` of shape ``[N, 28, 28]`` (grey) or ``[N, 28, 28, 3]`` (colour),
+    ``y`` ``int64`` of shape ``[N]`` (always 1-D, also for the re-saved BreastMNIST; multi-label
+    flags such as ChestMNIST keep ``[N, L]``). ``split`` is ``'train'``, ``'val'`` or ``'test'``.
+    """
+    flag = str(flag).lower()
+    if split not in SPLITS:
+        raise DataError(f"unknown MedMNIST split {split!r}; choose one of {', '.join(SPLITS)}")
+    if flag.endswith("3d"):
+        raise DataError(f"{flag!r} is a 3-D MedMNIST set; dyplab.data.medmnist loads the 2-D 28x28 sets only")
+    return read_npz(_resolve(flag), split)
+
+
+def read_npz(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """Read ``<split>_images`` / ``<split>_labels`` from a MedMNIST ``.npz`` (see :func:`load`)."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            keys = set(npz.files)
+            want = (f"{split}_images", f"{split}_labels")
+            missing = [k for k in want if k not in keys]
+            if missing:
+                raise DataError(f"{path} has no {missing} (keys: {sorted(keys)}); is it a MedMNIST file?")
+            images, labels = npz[want[0]], npz[want[1]]
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise DataError(f"{path} is not a readable .npz file ({type(exc).__name__}: {exc})") from exc
+    if images.dtype != np.uint8 or images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] != 3):
+        raise DataError(
+            f"{path}: {split}_images has dtype {images.dtype} and shape {images.shape}; "
+            "expected uint8 [N, H, W] or [N, H, W, 3]"
+        )
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim not in (1, 2) or labels.shape[0] != images.shape[0]:
+        raise DataError(f"{path}: {split}_labels has shape {labels.shape} for {images.shape[0]} images")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise DataError(f"{path}: {split}_labels has dtype {labels.dtype}; expected integer class labels")
+    return np.ascontiguousarray(images), labels.astype(np.int64)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ._core import DatasetInfo, register
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from .. import config
+from ._core import DataError, DatasetInfo, fetch, register, require_columns
 
 MRI_NAME = "oasis_mri"
 TABULAR_NAME = "oasis_tabular"
@@ -41,3 +48,201 @@ TABULAR_INFO = register(
         "(oasis_cross-sectional.csv, oasis_longitudinal.csv) into the cache folder named above.",
     )
 )
+
+
+# --------------------------------------------------------------------------- loaders
+
+PLANES = {"axial": "a", "coronal": "c", "sagittal": "s"}
+CROSS_SECTIONAL = "oasis_cross-sectional.csv"
+LONGITUDINAL = "oasis_longitudinal.csv"
+_CROSS_COLUMNS = ["ID", "M/F", "Hand", "Age", "Educ", "SES", "MMSE", "CDR", "eTIV", "nWBV", "ASF", "Delay"]
+_LONG_COLUMNS = ["Subject ID", "MRI ID", "Group", "Visit", "MR Delay", "M/F", "Hand", "Age", "EDUC", "SES",
+                 "MMSE", "CDR", "eTIV", "nWBV", "ASF"]
+_CDR_VALUES = {0.0, 0.5, 1.0, 2.0, 3.0}
+
+
+def _to_number(frame: pd.DataFrame, columns: list[str], *, what: str, integer: bool = False) -> None:
+    for col in columns:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        bad = frame[col].notna() & values.isna()
+        if bad.any():
+            raise DataError(f"{what}: column {col!r} has non-numeric value(s) {frame.loc[bad, col].unique()[:5].tolist()}")
+        frame[col] = values.astype("Int64") if integer else values.astype("float64")
+
+
+def _check_cdr(frame: pd.DataFrame, *, what: str) -> None:
+    bad = frame["CDR"].notna() & ~frame["CDR"].isin(_CDR_VALUES)
+    if bad.any():
+        raise DataError(f"{what}: CDR has value(s) {sorted(frame.loc[bad, 'CDR'].unique())}; expected 0, 0.5, 1, 2 or 3")
+
+
+def read_cross_sectional(path: str | Path) -> pd.DataFrame:
+    """Read an OASIS-1 ``oasis_cross-sectional.csv`` with proper dtypes.
+
+    Empty cells (no clinical assessment, mostly subjects under 60) and ``N/A`` become missing values:
+    a missing CDR is ``NaN``, never 0. Adds ``subject_id`` (``OAS1_0001``) and ``session`` (``MR1``).
+    """
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "N/A", "NA"])
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"could not read {path} as CSV: {exc}") from exc
+    what = f"OASIS-1 table {path}"
+    require_columns(frame, _CROSS_COLUMNS, what=what)
+    ids = frame["ID"].astype("string").str.strip()
+    valid = ids.str.fullmatch(r"OAS1_\d{4}_MR\d")
+    if not valid.fillna(False).all():
+        raise DataError(f"{what}: malformed ID(s) {ids[~valid.fillna(False)].tolist()[:5]}; expected OAS1_xxxx_MRn")
+    frame["ID"] = ids
+    _to_number(frame, ["Age", "eTIV"], what=what, integer=True)
+    _to_number(frame, ["Educ", "SES", "MMSE", "CDR", "nWBV", "ASF", "Delay"], what=what)
+    _check_cdr(frame, what=what)
+    for col in ("M/F", "Hand"):
+        frame[col] = frame[col].astype("category")
+    frame.insert(1, "subject_id", frame["ID"].str.slice(0, 9))
+    frame.insert(2, "session", frame["ID"].str.slice(10))
+    return frame
+
+
+def clinical_table() -> pd.DataFrame:
+    """OASIS-1 cross-sectional table: 436 sessions (416 subjects + 20 MR2 re-scans), 12 columns + ids.
+
+    Columns ``ID, subject_id, session, M/F, Hand, Age, Educ, SES, MMSE, CDR, eTIV, nWBV, ASF, Delay``.
+    ``CDR`` is float with ``NaN`` where no rating exists (do not treat it as 0).
+    """
+    return read_cross_sectional(fetch(TABULAR_NAME) / CROSS_SECTIONAL)
+
+
+def longitudinal_table() -> pd.DataFrame:
+    """OASIS-2 longitudinal table: 373 sessions of 150 subjects, original column names and proper dtypes.
+
+    ``Group`` (Nondemented / Demented / Converted) is categorical; ``SES``, ``MMSE`` may be ``NaN``.
+    """
+    path = fetch(TABULAR_NAME) / LONGITUDINAL
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "N/A", "NA"])
+    what = f"OASIS-2 table {path}"
+    require_columns(frame, _LONG_COLUMNS, what=what)
+    _to_number(frame, ["Visit", "MR Delay", "Age", "EDUC", "eTIV"], what=what, integer=True)
+    _to_number(frame, ["SES", "MMSE", "CDR", "nWBV", "ASF"], what=what)
+    _check_cdr(frame, what=what)
+    for col in ("Group", "M/F", "Hand"):
+        frame[col] = frame[col].astype("category")
+    return frame
+
+
+def _mri_root() -> Path:
+    return fetch(MRI_NAME)
+
+
+def _with_labels(frame: pd.DataFrame, clinical: pd.DataFrame, *, what: str) -> pd.DataFrame:
+    table = clinical.set_index("ID")
+    unknown = sorted(set(frame["session_id"]) - set(table.index))
+    if unknown:
+        raise DataError(f"{what}: session(s) {unknown[:5]} are not in {CROSS_SECTIONAL}")
+    frame = frame.assign(
+        cdr=table.loc[frame["session_id"], "CDR"].to_numpy(),
+        age=table.loc[frame["session_id"], "Age"].to_numpy(),
+        sex=table.loc[frame["session_id"], "M/F"].astype(str).to_numpy(),
+    )
+    unrated = frame.loc[frame["cdr"].isna(), "session_id"].tolist()
+    if unrated:
+        raise DataError(f"{what}: no CDR rating for {unrated[:5]}; they cannot be labelled")
+    frame.insert(4, "label", (frame["cdr"] > 0).astype(np.int64))
+    return frame.sort_values("subject_id", ignore_index=True)
+
+
+def slices(plane: str = "axial") -> pd.DataFrame:
+    """One T88 slice image per subject for ``plane`` (``'axial'``, ``'coronal'`` or ``'sagittal'``).
+
+    Columns: ``subject_id`` (``OAS1_0001``), ``session_id`` (``OAS1_0001_MR1``), ``path``, ``cdr``
+    (0, 0.5, 1), ``label`` (1 when CDR > 0, ``int64``), ``age``, ``sex``. 196 subjects, 98 per label.
+    """
+    if plane not in PLANES:
+        raise DataError(f"unknown plane {plane!r}; choose one of {', '.join(PLANES)}")
+    root = _mri_root()
+    folder = root / "slices_t88" / plane
+    paths = sorted(folder.glob(f"OAS1_*_MR?_{PLANES[plane]}.jpg"))
+    if not paths:
+        raise DataError(f"no {plane} slices (OAS1_xxxx_MRn_{PLANES[plane]}.jpg) in {folder}")
+    frame = pd.DataFrame(
+        {"subject_id": [p.name[:9] for p in paths], "session_id": [p.name[:13] for p in paths], "path": paths}
+    )
+    return _with_labels(frame, read_cross_sectional(root / CROSS_SECTIONAL), what=f"OASIS {plane} slices")
+
+
+def load_slices(
+    plane: str = "axial", size: int | tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decode :func:`slices` into arrays.
+
+    Returns ``(X, y, subject_ids)``: ``X`` ``float32 [N, H, W]`` scaled to 0..1 (axial 208x176,
+    coronal 176x176, sagittal 176x208, or ``size`` = ``(H, W)`` / an int for a square resize),
+    ``y`` ``int64 [N]`` (CDR > 0), ``subject_ids`` an array of ``str`` for subject-level splits.
+    """
+    table = slices(plane)
+    if isinstance(size, int):
+        size = (size, size)
+    images = []
+    for path in table["path"]:
+        try:
+            with Image.open(path) as im:
+                im = im.convert("L")
+                if size is not None:
+                    im = im.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+                images.append(np.asarray(im, dtype=np.uint8))
+        except OSError as exc:
+            raise DataError(f"{path} is not a readable image ({exc})") from exc
+    shapes = {a.shape for a in images}
+    if len(shapes) != 1:
+        raise DataError(f"{plane} slices have different sizes {sorted(shapes)}; pass size=(H, W) to resize them")
+    X = np.stack(images).astype(np.float32) / 255.0
+    return X, table["label"].to_numpy(np.int64), table["subject_id"].to_numpy(str)
+
+
+def volumes() -> pd.DataFrame:
+    """The MNI152 2 mm T1 volumes: ``subject_id``, ``session_id``, ``path`` (``.nii.gz``), ``cdr``,
+    ``label``, ``age``, ``sex``. 19 subjects in the mirror (9 CDR 0, 10 CDR > 0, incl. two CDR 2)."""
+    root = _mri_root()
+    folder = root / "volumes_mni152_2mm"
+    paths = sorted(folder.glob("OAS1_*_MR?_*.nii.gz"))
+    if not paths:
+        raise DataError(f"no OASIS volumes (OAS1_xxxx_MRn_*.nii.gz) in {folder}")
+    frame = pd.DataFrame(
+        {"subject_id": [p.name[:9] for p in paths], "session_id": [p.name[:13] for p in paths], "path": paths}
+    )
+    return _with_labels(frame, read_cross_sectional(root / CROSS_SECTIONAL), what="OASIS volumes")
+
+
+def load_volume(path: str | Path) -> np.ndarray:
+    """A 3-D NIfTI volume as ``float32 [X, Y, Z]`` (91x109x91 for the MNI152 2 mm files), via nibabel."""
+    import nibabel as nib
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"volume {path} does not exist")
+    try:
+        data = np.asarray(nib.load(str(path)).get_fdata(dtype=np.float32))
+    except Exception as exc:  # noqa: BLE001 - nibabel raises many types for bad files
+        raise DataError(f"{path} is not a readable NIfTI volume ({type(exc).__name__}: {exc})") from exc
+    if data.ndim == 4 and data.shape[-1] == 1:
+        data = data[..., 0]
+    if data.ndim != 3:
+        raise DataError(f"{path} has shape {data.shape}; expected a 3-D volume")
+    if not np.isfinite(data).all():
+        raise DataError(f"{path} contains NaN or infinite voxels")
+    return data
+
+
+def fetch_vbm_online(n_subjects: int = 100):
+    """Online alternative: nilearn's OASIS VBM grey-matter maps (``nilearn.datasets.fetch_oasis_vbm``).
+
+    Needs the optional package ``nilearn`` and internet; the files go to the dyplab cache. These maps
+    are not in the course mirror. Returns nilearn's Bunch (``gray_matter_maps``, ``ext_vars``...).
+    """
+    if config.offline():
+        raise DataError("fetch_vbm_online() needs the internet, but DYPLAB_OFFLINE=1 is set")
+    try:
+        from nilearn.datasets import fetch_oasis_vbm
+    except ImportError as exc:
+        raise DataError("fetch_vbm_online() needs the optional package nilearn: `pip install nilearn`") from exc
+    return fetch_oasis_vbm(n_subjects=n_subjects, data_dir=str(config.data_dir() / "nilearn"))

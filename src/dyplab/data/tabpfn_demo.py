@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from ._core import DatasetInfo, Download, register
+import zipfile
+
+import numpy as np
+
+from ._core import DataError, DatasetInfo, Download, fetch, register
 
 NAME = "tabpfn_demo"
 
@@ -24,3 +28,22 @@ INFO = register(
         ),
     )
 )
+
+
+# --------------------------------------------------------------------------- loaders
+
+SHAPE = (540, 960)
+
+
+def load() -> np.ndarray:
+    """The ``thebat.npy`` mask as ``uint8 [540, 960]`` with values 0/1 (read with ``allow_pickle=False``)."""
+    path = fetch(NAME) / "thebat.npy"
+    try:
+        image = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise DataError(f"{path} is not a plain .npy array ({type(exc).__name__}: {exc})") from exc
+    if image.dtype != np.uint8 or image.shape != SHAPE:
+        raise DataError(f"{path} has dtype {image.dtype} and shape {image.shape}; expected uint8 {SHAPE}")
+    if not np.isin(image, (0, 1)).all():
+        raise DataError(f"{path} is not a binary mask (values other than 0 and 1)")
+    return image

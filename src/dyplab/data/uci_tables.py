@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ._core import DatasetInfo, Download, register
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._core import DataError, DatasetInfo, Download, fetch, register, require_columns
 
 PARKINSONS = "uci_parkinsons"
 DARWIN = "uci_darwin"
@@ -68,3 +73,99 @@ GLIOMA_INFO = register(
         "TCGA_GBM_LGG_Mutations_all.csv) into the cache folder named above, or use the course mirror.",
     )
 )
+
+
+# --------------------------------------------------------------------------- loaders
+
+
+def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataError(f"{path} does not exist")
+    try:
+        return pd.read_csv(path, **kwargs)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"could not read {path} as CSV: {exc}") from exc
+
+
+def _require_numeric(frame: pd.DataFrame, columns, *, what: str) -> None:
+    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if bad:
+        raise DataError(f"{what}: column(s) {bad[:5]} are not numeric")
+    nan = [c for c in columns if frame[c].isna().any()]
+    if nan:
+        raise DataError(f"{what}: column(s) {nan[:5]} have missing values")
+
+
+def parkinsons() -> pd.DataFrame:
+    """UCI Parkinsons voice table: 195 recordings x (``name``, ``subject_id``, 22 features, ``status``).
+
+    ``status`` is the target (1 = Parkinson's, 0 = healthy, ``int64``). ``subject_id`` (``S01`` ...)
+    comes from ``name`` (``phon_R01_S01_1``): there are several recordings per subject, so split by
+    ``subject_id`` (e.g. ``GroupKFold``) to avoid leakage. The file has 32 such ids although the
+    documentation speaks of 31 people.
+    """
+    path = fetch(PARKINSONS) / "parkinsons.data"
+    frame = _read_csv(path)
+    what = f"Parkinsons table {path}"
+    require_columns(frame, ["name", "status"], what=what)
+    subject = frame["name"].astype(str).str.extract(r"^phon_R01_(S\d+)_\d+$", expand=False)
+    if subject.isna().any():
+        raise DataError(f"{what}: name(s) {frame.loc[subject.isna(), 'name'].tolist()[:5]} do not look like phon_R01_Sxx_n")
+    frame.insert(1, "subject_id", subject.astype(str))
+    features = [c for c in frame.columns if c not in ("name", "subject_id", "status")]
+    _require_numeric(frame, [*features, "status"], what=what)
+    if not frame["status"].isin([0, 1]).all():
+        raise DataError(f"{what}: status must be 0 or 1, found {sorted(frame['status'].unique())}")
+    frame["status"] = frame["status"].astype(np.int64)
+    return frame
+
+
+def darwin() -> pd.DataFrame:
+    """DARWIN handwriting table: 174 subjects x (``ID``, 450 features, ``class``).
+
+    ``class`` is the target, mapped P (Alzheimer's patient) → 1 and H (healthy) → 0 (``int64``).
+    One row per subject, so rows can be split directly.
+    """
+    root = fetch(DARWIN)
+    for candidate in (root / "DARWIN.csv", root / "DARWIN" / "DARWIN.csv"):  # mirror / extracted darwin.zip
+        if candidate.is_file():
+            path = candidate
+            break
+    else:
+        raise DataError(f"DARWIN.csv is in neither {root} nor {root / 'DARWIN'}")
+    frame = _read_csv(path)
+    what = f"DARWIN table {path}"
+    require_columns(frame, ["ID", "class"], what=what)
+    labels = frame["class"].astype(str).str.strip()
+    unknown = sorted(set(labels) - {"P", "H"})
+    if unknown:
+        raise DataError(f"{what}: class has value(s) {unknown}; expected P or H")
+    frame["class"] = (labels == "P").astype(np.int64)
+    _require_numeric(frame, [c for c in frame.columns if c != "ID"], what=what)
+    return frame
+
+
+def glioma() -> pd.DataFrame:
+    """Glioma grading table (TCGA_InfoWithGrade.csv): 839 patients x 24 columns, all ``int64``
+    except ``Age_at_diagnosis`` (float, years).
+
+    ``Grade`` is the target (0 = LGG, 1 = GBM); ``Gender``, ``Race`` and the 20 gene columns
+    (IDH1 ... PDGFRA, 1 = mutated) are coded as integers as in the UCI file.
+    """
+    path = fetch(GLIOMA) / "TCGA_InfoWithGrade.csv"
+    frame = _read_csv(path)
+    what = f"Glioma table {path}"
+    require_columns(frame, ["Grade", "Gender", "Age_at_diagnosis", "Race", "IDH1"], what=what)
+    _require_numeric(frame, list(frame.columns), what=what)
+    if not frame["Grade"].isin([0, 1]).all():
+        raise DataError(f"{what}: Grade must be 0 or 1, found {sorted(frame['Grade'].unique())}")
+    return frame
+
+
+def glioma_mutations() -> pd.DataFrame:
+    """The raw TCGA_GBM_LGG_Mutations_all.csv: 862 rows x 27 text columns (Case_ID, Primary_Diagnosis,
+    ages as "51 years 108 days", genes as MUTATED / NOT_MUTATED; 23 rows hold '--' / 'not reported')."""
+    path = fetch(GLIOMA) / "TCGA_GBM_LGG_Mutations_all.csv"
+    frame = _read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    require_columns(frame, ["Grade", "Project", "Case_ID"], what=f"Glioma mutations table {path}")
+    return frame
