@@ -1,0 +1,325 @@
+"""Tests for dyplab.training: best-epoch restore, determinism, early stopping, history and accuracy."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import lightning as L
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.metrics import accuracy_score
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+import dyplab
+from dyplab import training as T
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tiny models run much faster on one thread on a shared, busy CPU."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def _data(n: int = 240, d: int = 8, seed: int = 0, noise: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    y = (X[:, 0] - X[:, 1] + noise * rng.normal(size=n) > 0).astype(np.int64)
+    return X, y
+
+
+def _mlp(d: int = 8, h: int = 16, c: int = 2, seed: int = 0) -> nn.Module:
+    dyplab.seed_everything(seed)
+    return nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, c))
+
+
+class _Sabotage(L.Callback):
+    """From epoch ``start`` (0-based) on, scramble the weights at the start of each epoch."""
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+
+    def on_train_epoch_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if trainer.current_epoch >= self.start:
+            g = torch.Generator().manual_seed(trainer.current_epoch)
+            with torch.no_grad():
+                for p in pl_module.parameters():
+                    p.copy_(torch.randn(p.shape, generator=g) * 3)
+
+
+class _Snapshots(L.Callback):
+    """Deep copies of the weights after every validation (1-based epoch -> state_dict)."""
+
+    def __init__(self) -> None:
+        self.states: dict[int, dict[str, torch.Tensor]] = {}
+
+    def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        self.states[trainer.current_epoch + 1] = copy.deepcopy(pl_module.model.state_dict())
+
+
+def _same_state(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    return a.keys() == b.keys() and all(torch.equal(a[k].cpu(), b[k].cpu()) for k in a)
+
+
+def test_fit_restores_best_epoch_not_last(tmp_path: Path) -> None:
+    X, y = _data()
+    train, val = (X[:160], y[:160]), (X[160:], y[160:])
+    snaps = _Snapshots()
+    res = T.fit(_mlp(), train, val, max_epochs=5, lr=0.05, patience=None, progress=False, log_dir=tmp_path,
+                callbacks=[_Sabotage(start=2), snaps], device="cpu")
+    h = res.history
+    assert len(h) == 5 and res.stopped_epoch == 5
+    best_row = int(h["val_loss"].idxmin())
+    assert res.best_epoch == int(h.loc[best_row, "epoch"]) <= 2
+    assert res.best_score == pytest.approx(h.loc[best_row, "val_loss"])
+    assert h["val_loss"].iloc[-1] > res.best_score + 0.1  # the last epoch really is worse
+    # the returned weights are the best epoch's, not the last epoch's
+    state = res.model.state_dict()
+    assert _same_state(state, snaps.states[res.best_epoch])
+    assert not _same_state(state, snaps.states[5])
+    ev = T.evaluate(res.model, val)
+    assert ev["loss"] == pytest.approx(res.best_score, abs=1e-5)
+    assert abs(ev["loss"] - h["val_loss"].iloc[-1]) > 0.1
+    assert not res.model.training
+    assert next(res.model.parameters()).device.type == "cpu"
+
+
+def test_fit_monitor_val_acc_restores_max(tmp_path: Path) -> None:
+    X, y = _data()
+    res = T.fit(_mlp(), (X[:160], y[:160]), (X[160:], y[160:]), max_epochs=4, lr=0.05, patience=None,
+                monitor="val_acc", progress=False, log_dir=tmp_path, callbacks=[_Sabotage(start=2)], device="cpu")
+    h = res.history
+    assert res.best_score == pytest.approx(h["val_acc"].max())
+    assert res.best_epoch == int(h.loc[h["val_acc"].idxmax(), "epoch"])
+    pred = T.predict(res.model, X[160:], device="cpu")
+    assert accuracy_score(y[160:], pred) == pytest.approx(res.best_score)
+
+
+def test_same_seed_gives_identical_runs(tmp_path: Path) -> None:
+    X, y = _data()
+    train, val = (X[:160], y[:160]), (X[160:], y[160:])
+
+    def run(seed: int, sub: str) -> tuple[pd.DataFrame, np.ndarray]:
+        model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 2))
+        model.load_state_dict(init)  # same initial weights; only fit's seed varies
+        res = T.fit(model, train, val, max_epochs=3, batch_size=16, patience=None, seed=seed, progress=False,
+                    log_dir=tmp_path / sub, device="cpu")
+        return res.history, T.predict_proba(res.model, X[160:], device="cpu")
+
+    dyplab.seed_everything(0)
+    init = copy.deepcopy(nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 2)).state_dict())
+    h1, p1 = run(7, "a")
+    h2, p2 = run(7, "b")
+    h3, p3 = run(8, "c")
+    pd.testing.assert_frame_equal(h1, h2, check_exact=True)
+    np.testing.assert_array_equal(p1, p2)
+    # the seed matters (shuffling/dropout), so the test above can fail
+    assert not h1["train_loss"].equals(h3["train_loss"])
+
+
+def test_early_stopping_stops(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 8)).astype(np.float32)
+    y = rng.integers(0, 2, size=120)  # labels without signal: validation loss soon gets worse
+    res = T.fit(_mlp(h=64), (X[:60], y[:60]), (X[60:], y[60:]), max_epochs=40, lr=0.05, patience=2,
+                progress=False, log_dir=tmp_path, device="cpu")
+    assert res.stopped_epoch < 40
+    assert res.stopped_epoch == res.best_epoch + 2
+    assert len(res.history) == res.stopped_epoch
+
+
+def test_history_csv_columns_and_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path / "results"))
+    X, y = _data(120)
+    res = T.fit(_mlp(), TensorDataset(torch.from_numpy(X[:80]), torch.from_numpy(y[:80])), (X[80:], y[80:]),
+                max_epochs=3, schedule="cosine", progress=False, name="demo", device="cpu")
+    assert res.csv_path == tmp_path / "results" / "runs" / "demo" / "history.csv"
+    df = pd.read_csv(res.csv_path)
+    assert list(df.columns) == T.HISTORY_COLUMNS == ["epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr"]
+    assert df["epoch"].tolist() == [1, 2, 3]
+    pd.testing.assert_frame_equal(df, res.history, check_dtype=False, atol=1e-12)
+    assert df["lr"].is_monotonic_decreasing and df["lr"].iloc[0] < 1e-3  # cosine steps after each epoch
+    assert list(cwd.iterdir()) == []  # nothing in ./lightning_logs or ./checkpoints
+    assert sorted(p.name for p in res.csv_path.parent.iterdir()) == ["history.csv"]
+
+
+def test_accuracy_is_over_all_samples(tmp_path: Path) -> None:
+    # 50 validation samples in batches of 16 (16, 16, 16, 2): a mean of batch means would differ.
+    X, y = _data(130, noise=2.0)
+    Xtr, ytr, Xv, yv = X[:80], y[:80], X[80:], y[80:]
+    model = _mlp()
+    before = copy.deepcopy(model.state_dict())
+    # a vanishing learning rate keeps the model fixed, so epoch-1 training metrics can be checked too
+    res = T.fit(model, (Xtr, ytr), (Xv, yv), max_epochs=1, lr=1e-12, optimizer="sgd", batch_size=16,
+                eval_batch_size=16, patience=None, progress=False, log_dir=tmp_path, device="cpu")
+    row = res.history.iloc[0]
+    ref = copy.deepcopy(model)
+    ref.load_state_dict(before)
+    assert row["val_acc"] == accuracy_score(yv, T.predict(ref, Xv, device="cpu"))
+    assert row["train_acc"] == accuracy_score(ytr, T.predict(ref, Xtr, device="cpu"))
+    assert row["val_loss"] == pytest.approx(T.evaluate(ref, (Xv, yv))["loss"], abs=1e-6)
+    assert row["train_loss"] == pytest.approx(T.evaluate(ref, (Xtr, ytr))["loss"], abs=1e-6)
+    batch_means = [accuracy_score(yv[i:i + 16], T.predict(ref, Xv[i:i + 16], device="cpu")) for i in range(0, 50, 16)]
+    assert not np.isclose(np.mean(batch_means), row["val_acc"])  # the data make the distinction visible
+
+
+def test_plateau_schedule_halves_lr(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 8)).astype(np.float32)
+    y = rng.integers(0, 2, size=120)  # no signal: validation loss stalls, so the LR must be cut
+    res = T.fit(_mlp(h=64), (X[:60], y[:60]), (X[60:], y[60:]), max_epochs=8, lr=0.05, patience=None,
+                schedule="plateau", progress=False, log_dir=tmp_path, device="cpu")
+    lrs = res.history["lr"].to_numpy()
+    assert lrs[0] == pytest.approx(0.05) and lrs.min() < 0.05
+    assert set(np.round(lrs / 0.05, 6)) <= {1.0, 0.5, 0.25, 0.125, 0.0625}
+
+
+@pytest.mark.parametrize("schedule", ["onecycle"])
+def test_schedules_change_lr(tmp_path: Path, schedule: str) -> None:
+    X, y = _data(120)
+    res = T.fit(_mlp(), (X[:80], y[:80]), (X[80:], y[80:]), max_epochs=4, lr=0.01, patience=None,
+                schedule=schedule, progress=False, log_dir=tmp_path, device="cpu")
+    lrs = res.history["lr"].to_numpy()
+    assert (lrs <= 0.01 + 1e-12).all()
+    if schedule == "onecycle":
+        assert lrs[0] > lrs[1] > lrs[2] > lrs[3] and lrs[-1] < 0.01 / 1000  # annealed to the end of the cycle
+
+
+def test_class_weights_and_errors(tmp_path: Path) -> None:
+    X, y = _data(100)
+    res = T.fit(_mlp(), (X[:60], y[:60]), (X[60:], y[60:]), max_epochs=1, class_weights=[1.0, 3.0],
+                progress=False, log_dir=tmp_path, device="cpu")
+    assert len(res.history) == 1
+    loaders = T.fit(_mlp(), T.make_loader((X[:60], y[:60]), batch_size=16, shuffle=True, seed=0),
+                    DataLoader(TensorDataset(torch.from_numpy(X[60:]), torch.from_numpy(y[60:])), batch_size=8),
+                    max_epochs=2, progress=False, log_dir=tmp_path / "loaders", device="cpu")
+    assert loaders.history["epoch"].tolist() == [1, 2]
+    with pytest.raises(ValueError, match="different lengths"):
+        T.fit(_mlp(), (X[:60], y[:50]), (X[60:], y[60:]), max_epochs=1, log_dir=tmp_path, progress=False)
+    Xn = X.copy()
+    Xn[3, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        T.fit(_mlp(), (Xn, y), (X, y), max_epochs=1, log_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match="either `loss` or `class_weights`"):
+        T.fit(_mlp(), (X, y), (X, y), max_epochs=1, loss=nn.CrossEntropyLoss(), class_weights=[1, 2],
+              log_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match="monitor"):
+        T.fit(_mlp(), (X, y), (X, y), max_epochs=1, monitor="val_auc", log_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match="out of range"):
+        T.fit(_mlp(), (X, y + 2), (X, y), max_epochs=1, log_dir=tmp_path, progress=False, device="cpu")
+
+
+def test_fit_is_quiet_without_progress(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    X, y = _data(80)
+    T.fit(_mlp(), (X[:40], y[:40]), (X[40:], y[40:]), max_epochs=2, progress=False, log_dir=tmp_path, device="cpu")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""  # no "GPU available", model summary, seed or worker messages
+    monkeypatch.setenv("DYPLAB_PROGRESS", "0")
+    T.fit(_mlp(), (X[:40], y[:40]), (X[40:], y[40:]), max_epochs=1, progress=True, log_dir=tmp_path, device="cpu")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    monkeypatch.delenv("DYPLAB_PROGRESS")
+    monkeypatch.delenv("CI", raising=False)
+    T.fit(_mlp(), (X[:40], y[:40]), (X[40:], y[40:]), max_epochs=1, progress=True, log_dir=tmp_path, device="cpu")
+    out, err = capfd.readouterr()
+    assert "Epoke 1/1" in out + err  # the bar itself, 1-based
+
+
+def test_fit_leaves_global_determinism_flag_alone(tmp_path: Path) -> None:
+    X, y = _data(80)
+    assert not torch.are_deterministic_algorithms_enabled()
+    T.fit(_mlp(), (X[:40], y[:40]), (X[40:], y[40:]), max_epochs=1, progress=False, log_dir=tmp_path, device="cpu")
+    assert not torch.are_deterministic_algorithms_enabled()
+
+
+def test_plain_loop_helpers_match_sklearn() -> None:
+    X, y = _data(100)
+    model = _mlp()
+    loader = T.make_loader((X, y), batch_size=32, shuffle=True, seed=0)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    stats = T.train_epoch(model, loader, nn.CrossEntropyLoss(), opt, "cpu")
+    assert set(stats) == {"loss", "acc"} and 0 <= stats["acc"] <= 1
+    ev = T.evaluate(model, DataLoader(TensorDataset(torch.from_numpy(X), torch.from_numpy(y)), batch_size=7))
+    assert ev["acc"] == accuracy_score(y, T.predict(model, X, device="cpu"))
+    probs = T.predict_proba(model, (X, y), batch_size=9, device="cpu")
+    assert probs.shape == (100, 2) and np.allclose(probs.sum(1), 1, atol=1e-6)
+    with torch.no_grad():
+        ref = torch.log_softmax(model(torch.from_numpy(X)), 1)
+    assert ev["loss"] == pytest.approx(float(-ref[torch.arange(100), torch.from_numpy(y)].mean()), abs=1e-6)
+    binary = nn.Linear(8, 1)  # one output column = a binary logit
+    pb = T.predict_proba(binary, X, device="cpu")
+    with torch.no_grad():
+        ref_p = torch.sigmoid(binary(torch.from_numpy(X)))[:, 0].numpy()
+    np.testing.assert_allclose(pb[:, 1], ref_p, rtol=1e-6)
+    np.testing.assert_allclose(pb.sum(1), 1, atol=1e-6)
+    assert T.count_parameters(model) == 8 * 16 + 16 + 16 * 2 + 2
+    model[0].weight.requires_grad_(False)
+    assert T.count_parameters(model, trainable_only=True) == 16 + 16 * 2 + 2
+
+
+def test_snapshot_is_a_real_copy() -> None:
+    model = _mlp()
+    snap = T.snapshot(model)
+    shallow = model.state_dict().copy()  # the original course's bug
+    with torch.no_grad():
+        model[0].weight.add_(1.0)
+    assert torch.equal(shallow["0.weight"], model[0].weight)  # shallow copy follows the model
+    assert not torch.equal(snap["0.weight"], model[0].weight)
+
+
+def test_to_dataset_validation() -> None:
+    ds = T.to_dataset((np.zeros((4, 3), dtype=np.float64), np.array([0.0, 1.0, 1.0, 0.0])))
+    x, y = ds[0]
+    assert x.dtype == torch.float32 and y.dtype == torch.int64
+    with pytest.raises(ValueError, match="integer class ids"):
+        T.to_dataset((np.zeros((2, 3)), np.array([0.5, 1.0])))
+    with pytest.raises(ValueError, match="1-D"):
+        T.to_dataset((np.zeros((2, 3)), np.zeros((2, 2))))
+    with pytest.raises(TypeError, match="Dataset"):
+        T.to_dataset("not data")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available() and not os.environ.get("DYPLAB_TEST_GPU"),
+                    reason="needs a CUDA GPU")
+def test_fit_on_cuda(tmp_path: Path) -> None:
+    X, y = _data()
+    res = T.fit(_mlp(), (X[:160], y[:160]), (X[160:], y[160:]), max_epochs=3, progress=False, log_dir=tmp_path,
+                device="cuda", schedule="onecycle")
+    assert next(res.model.parameters()).device.type == "cpu"
+    assert len(res.history) == 3
+    ev = T.evaluate(res.model, (X[160:], y[160:]), device="cuda")
+    assert ev["loss"] == pytest.approx(res.best_score, abs=1e-4)
+
+
+class _Interrupt(L.Callback):
+    def on_train_epoch_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if trainer.current_epoch == 2:
+            raise KeyboardInterrupt
+
+
+def test_interrupt_keeps_best_weights_and_sigint_handler(tmp_path: Path) -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    X, y = _data()
+    snaps = _Snapshots()
+    model = _mlp()
+    with pytest.raises(KeyboardInterrupt, match="interrupted after 2 epoch"):
+        T.fit(model, (X[:160], y[:160]), (X[160:], y[160:]), max_epochs=10, lr=0.05, patience=None,
+              progress=False, log_dir=tmp_path, callbacks=[snaps, _Interrupt()], device="cpu")
+    assert signal.getsignal(signal.SIGINT) is before  # Lightning had set SIG_IGN
+    h = pd.read_csv(tmp_path / "history.csv")
+    assert len(h) == 2
+    best = int(h.loc[h["val_loss"].idxmin(), "epoch"])
+    assert _same_state(model.state_dict(), snaps.states[best])
