@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ._core import DatasetInfo, register
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ._core import ChecksumError, DataError, DatasetInfo, fetch, parse_sha256sums, register
 
 NAME = "bonn_eeg"
 SAMPLING_RATE_HZ = 173.61
@@ -23,3 +30,190 @@ INFO = register(
         "or use the course mirror.",
     )
 )
+
+# --------------------------------------------------------------------------- loaders
+
+SETS = "ABCDE"
+N_SAMPLES = 4097  #: samples per segment (23.6 s at 173.61 Hz)
+SEGMENTS_PER_SET = 100
+#: the letter the original UPF/Bonn archive used for each set (Z.zip, O.zip, N.zip, F.zip, S.zip)
+ORIGINAL_LETTER = {"A": "Z", "B": "O", "C": "N", "D": "F", "E": "S"}
+#: Norwegian one-line description of each set
+SET_DESCRIPTIONS = {
+    "A": "Friske frivillige, overflate-EEG, øynene åpne",
+    "B": "Friske frivillige, overflate-EEG, øynene lukket",
+    "C": "Epilepsipasienter, anfallsfritt intervall (interiktalt), intrakranielt, "
+    "hippocampusformasjonen på motsatt side av den epileptogene sonen",
+    "D": "Epilepsipasienter, anfallsfritt intervall (interiktalt), intrakranielt, innenfor den epileptogene sonen",
+    "E": "Epilepsipasienter under anfall (iktalt), intrakranielt",
+}
+
+
+def _check_sets(sets: str) -> str:
+    sets = "".join(sets)
+    if not sets:
+        raise ValueError("sets must name at least one of the Bonn sets A-E, e.g. sets='AE'")
+    bad = [s for s in sets if s not in SETS]
+    if bad:
+        raise ValueError(f"unknown Bonn EEG set(s) {bad}; choose letters from {SETS!r} (upper case), e.g. sets='AE'")
+    if len(set(sets)) != len(sets):
+        raise ValueError(f"sets={sets!r} names a set more than once")
+    return sets
+
+
+def _parse_member(raw: bytes, where: str) -> np.ndarray:
+    tokens = raw.split()
+    try:
+        values = np.array(tokens, dtype=np.float64)
+    except ValueError:
+        raise DataError(f"{where}: contains a value that is not a number; expected {N_SAMPLES} integers") from None
+    if values.size != N_SAMPLES:
+        raise DataError(f"{where}: has {values.size} samples, expected {N_SAMPLES} (one integer per line)")
+    if not np.all(np.isfinite(values)) or np.any(values != np.round(values)):
+        raise DataError(f"{where}: contains non-integer or non-finite values; expected {N_SAMPLES} integers")
+    return values.astype(np.float32)
+
+
+def read_set(archive: Path, letter: str, *, checksums: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
+    """Read one ``setX.zip`` in place (no extraction): ``(X float32 [n, 4097], member names)``.
+
+    Members are the ``setX/*.txt`` files, matched case-insensitively (set C uses ``.TXT``), in sorted
+    order. With ``checksums`` (``"setX/name" -> sha256``, as in ``MEMBERS.sha256``) every member is
+    verified and the archive must hold exactly the listed members of this set.
+    """
+    archive = Path(archive)
+    if not archive.is_file():
+        raise DataError(f"Bonn EEG archive {archive} does not exist")
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"{archive} is not a readable zip file ({exc})") from None
+    with zf:
+        prefix = f"set{letter}/"
+        names = sorted(
+            n for n in zf.namelist() if n.startswith(prefix) and n.lower().endswith(".txt") and not n.endswith("/")
+        )
+        if not names:
+            raise DataError(f"{archive} holds no {prefix}*.txt members; is this the right archive for set {letter}?")
+        if checksums is not None:
+            expected = sorted(k for k in checksums if k.startswith(prefix))
+            missing = sorted(set(expected) - set(names))
+            extra = sorted(set(names) - set(expected))
+            if missing or extra:
+                raise DataError(
+                    f"{archive}: members do not match MEMBERS.sha256 "
+                    f"(missing: {missing[:3]}{'...' if len(missing) > 3 else ''}, "
+                    f"unexpected: {extra[:3]}{'...' if len(extra) > 3 else ''})"
+                )
+        rows = []
+        for name in names:
+            raw = zf.read(name)
+            where = f"{archive.name}:{name}"
+            if checksums is not None:
+                actual = hashlib.sha256(raw).hexdigest()
+                if actual != checksums[name]:
+                    raise ChecksumError(f"{where}: sha256 {actual} does not match MEMBERS.sha256 ({checksums[name]})")
+            rows.append(_parse_member(raw, where))
+    return np.stack(rows), names
+
+
+def load(
+    sets: str = SETS, *, root: Path | None = None, verify: bool = True
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Load Bonn EEG segments straight from the zips: ``(X, y, set_labels)``.
+
+    - ``X``: float32 ``[N, 4097]``, raw amplitudes (µV-like integer units, 12-bit), 23.6 s at 173.61 Hz.
+    - ``y``: int64 ``[N]``, the index of each segment's set letter in ``sets`` (``sets="AE"``: A → 0, E → 1).
+    - ``set_labels``: the class names, i.e. ``list(sets)`` (``y`` indexes it).
+
+    Rows come set by set in the order of ``sets``, members sorted by name (``Z001``...``Z100``).
+    ``root`` defaults to :func:`dyplab.data.fetch("bonn_eeg")` (cache or course mirror, read in
+    place). With ``verify`` every member is checked against ``MEMBERS.sha256`` when that file is in
+    ``root``.
+    """
+    sets = _check_sets(sets)
+    root = fetch(NAME) if root is None else Path(root)
+    checksums = None
+    members_file = root / "MEMBERS.sha256"
+    if verify and members_file.is_file():
+        checksums = parse_sha256sums(members_file.read_text(encoding="utf-8"))
+    blocks, labels = [], []
+    for k, letter in enumerate(sets):
+        X, _ = read_set(root / f"set{letter}.zip", letter, checksums=checksums)
+        blocks.append(X)
+        labels.append(np.full(len(X), k, dtype=np.int64))
+    return np.concatenate(blocks), np.concatenate(labels), list(sets)
+
+
+def segments(X: np.ndarray, length: int, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Cut each row of ``X`` [N, T] into windows ``[M, length]``; also return each window's source row.
+
+    ``step`` defaults to ``length`` (no overlap). The second array (int64 ``[M]``) is the row of ``X``
+    every window came from: use it as the *group* so that windows of one recording never end up in
+    both training and test data (see :func:`windowed_split`).
+    """
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D [segments, samples], got shape {X.shape}")
+    step = length if step is None else step
+    if length < 1 or step < 1:
+        raise ValueError(f"length and step must be positive, got length={length}, step={step}")
+    if length > X.shape[1]:
+        raise ValueError(f"window length {length} is longer than the segments ({X.shape[1]} samples)")
+    starts = np.arange(0, X.shape[1] - length + 1, step)
+    windows = np.lib.stride_tricks.sliding_window_view(X, length, axis=1)[:, starts]  # [N, k, length]
+    source = np.repeat(np.arange(len(X), dtype=np.int64), len(starts))
+    return np.ascontiguousarray(windows.reshape(-1, length)), source
+
+
+@dataclass
+class WindowSplit:
+    """Windows for training, validation and test; ``g_*`` is the source segment (row of ``X``) of each window."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    g_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    g_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    g_test: np.ndarray
+
+    def sizes(self) -> dict[str, tuple[int, int]]:
+        """``{part: (segments, windows)}``."""
+        return {
+            part: (len(np.unique(getattr(self, f"g_{part}"))), len(getattr(self, f"X_{part}")))
+            for part in ("train", "val", "test")
+        }
+
+
+def windowed_split(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    length: int,
+    step: int | None = None,
+    test_size: float = 0.25,
+    val_size: float = 0.15,
+    seed: int = 42,
+) -> WindowSplit:
+    """Split whole segments (stratified by ``y``) into train/val/test FIRST, then cut windows.
+
+    This is a group split: all windows of one 23.6 s recording are on the same side, so the test
+    score is not inflated by near-identical neighbouring windows. ``val_size`` and ``test_size`` are
+    fractions of the segments.
+    """
+    from sklearn.model_selection import train_test_split
+
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
+    idx = np.arange(len(X))
+    rest, test = train_test_split(idx, test_size=test_size, stratify=y, random_state=seed)
+    train, val = train_test_split(rest, test_size=val_size / (1 - test_size), stratify=y[rest], random_state=seed)
+    parts = {}
+    for part, rows in (("train", np.sort(train)), ("val", np.sort(val)), ("test", np.sort(test))):
+        W, src = segments(X[rows], length, step)
+        parts[f"X_{part}"], parts[f"y_{part}"], parts[f"g_{part}"] = W, y[rows][src], rows[src]
+    return WindowSplit(**parts)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from ._core import DatasetInfo, manifest_downloads, register
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import config
+from ._core import DataError, DatasetInfo, fetch, manifest_downloads, register
 
 NAME = "mitdb"
 
@@ -20,3 +30,221 @@ INFO = register(
         downloads=manifest_downloads(NAME, "https://physionet.org/files/mitdb/1.0.0/"),
     )
 )
+
+# --------------------------------------------------------------------------- loaders
+
+SAMPLING_RATE_HZ = 360
+N_SAMPLES = 650_000
+PACED_RECORDS: tuple[str, ...] = ("102", "104", "107", "217")
+#: Annotation symbols that mark a heartbeat (WFDB convention); everything else is rhythm, noise or a comment.
+BEAT_SYMBOLS: frozenset[str] = frozenset("NLRBAaJSVrFejnE/fQ?")
+_CACHE_VERSION = 1
+
+
+class ECGRecord(NamedTuple):
+    """One record: ``signal`` [n_samples, n_leads] in mV, ``fs`` in Hz, annotation ``samples`` and ``symbols``."""
+
+    signal: np.ndarray
+    fs: float
+    samples: np.ndarray
+    symbols: np.ndarray
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """Header metadata of one record."""
+
+    record: str
+    signal_names: tuple[str, ...]
+    fs: float
+    n_samples: int
+    paced: bool
+    comments: tuple[str, ...]
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.fs
+
+
+def _root() -> Path:
+    return fetch(NAME, progress=False)
+
+
+def _check_record(rec: str | int) -> str:
+    name = str(rec).strip()
+    if name not in records():
+        raise DataError(f"MIT-BIH has no record {rec!r}; valid records are {', '.join(records())}.")
+    return name
+
+
+def records() -> list[str]:
+    """The 48 record names from the database's ``RECORDS`` file (e.g. ``'100'``)."""
+    path = _root() / "RECORDS"
+    try:
+        names = [line.strip() for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"Cannot read the MIT-BIH record list {path}: {exc}") from exc
+    return names
+
+
+def record_info(rec: str | int) -> RecordInfo:
+    """Header metadata (lead names, fs, length, paced or not) of record ``rec``."""
+    import wfdb
+
+    name = _check_record(rec)
+    try:
+        hdr = wfdb.rdheader(str(_root() / name))
+    except Exception as exc:  # noqa: BLE001 - wfdb raises many kinds; re-raise with the file named
+        raise DataError(f"Cannot read the header of MIT-BIH record {name}: {exc}") from exc
+    return RecordInfo(
+        record=name,
+        signal_names=tuple(hdr.sig_name),
+        fs=float(hdr.fs),
+        n_samples=int(hdr.sig_len),
+        paced=name in PACED_RECORDS,
+        comments=tuple(hdr.comments or ()),
+    )
+
+
+def load_record(rec: str | int) -> ECGRecord:
+    """Read record ``rec`` with ``wfdb``: both leads in mV plus every reference annotation (``atr``)."""
+    import wfdb
+
+    name = _check_record(rec)
+    path = str(_root() / name)
+    try:
+        record = wfdb.rdrecord(path)
+        ann = wfdb.rdann(path, "atr")
+    except Exception as exc:  # noqa: BLE001
+        raise DataError(f"Cannot read MIT-BIH record {name} (files {path}.hea/.dat/.atr): {exc}") from exc
+    signal = np.asarray(record.p_signal, dtype=np.float64)
+    if signal.ndim != 2 or not np.isfinite(signal).all():
+        raise DataError(f"MIT-BIH record {name} has an invalid signal (shape {signal.shape} or non-finite values).")
+    return ECGRecord(signal, float(record.fs), np.asarray(ann.sample, dtype=np.int64), np.asarray(ann.symbol))
+
+
+def beat_annotations(rec: str | int) -> tuple[np.ndarray, np.ndarray]:
+    """The heartbeat annotations of ``rec``: R-peak sample indices and beat symbols (rhythm/noise marks dropped)."""
+    ecg = load_record(rec)
+    keep = np.isin(ecg.symbols, sorted(BEAT_SYMBOLS))
+    return ecg.samples[keep], ecg.symbols[keep]
+
+
+def lead_index(info: RecordInfo, lead: str = "MLII") -> int:
+    """Column of ``lead`` in the record, falling back to column 0 when the record lacks it (102 and 104)."""
+    return info.signal_names.index(lead) if lead in info.signal_names else 0
+
+
+class RecordBeats(NamedTuple):
+    """Segmented beats of one record (see :func:`record_beats`)."""
+
+    waves: np.ndarray  # [n_beats, window] float32, band-passed, not normalised
+    rr: np.ndarray  # [n_beats, n_rr_features] float32 (see dyplab.ecg.RR_FEATURES)
+    symbols: np.ndarray  # [n_beats] str
+    samples: np.ndarray  # [n_beats] R-peak sample index at the original 360 Hz
+    fs: float  # sampling rate of ``waves``
+
+
+def record_beats(
+    rec: str | int,
+    *,
+    lead: str = "MLII",
+    before_s: float = 0.25,
+    after_s: float = 0.45,
+    band: tuple[float, float] = (0.5, 40.0),
+    target_fs: float = 180.0,
+    local_beats: int = 10,
+    cache: bool = True,
+) -> RecordBeats:
+    """Band-pass the whole record, downsample, cut one window per beat and compute RR features.
+
+    The result is cached in the user's data cache (``dyplab.config.data_dir()``), keyed by all parameters,
+    and written atomically; the course mirror is never written to.
+    """
+    from .. import ecg
+
+    name = _check_record(rec)
+    params = {
+        "v": _CACHE_VERSION,
+        "rec": name,
+        "lead": lead,
+        "before_s": before_s,
+        "after_s": after_s,
+        "band": list(band),
+        "target_fs": target_fs,
+        "local_beats": local_beats,
+    }
+    path = _cache_file(params)
+    if cache and path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return RecordBeats(z["waves"], z["rr"], z["symbols"], z["samples"], float(z["fs"]))
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache file is rebuilt below
+
+    info = record_info(name)
+    ecg_rec = load_record(name)
+    beat = np.isin(ecg_rec.symbols, sorted(BEAT_SYMBOLS))
+    samples, symbols = ecg_rec.samples[beat], ecg_rec.symbols[beat]
+    x = ecg.bandpass(ecg_rec.signal[:, lead_index(info, lead)], ecg_rec.fs, low=band[0], high=band[1])
+    x, fs = ecg.downsample(x, ecg_rec.fs, target_fs)
+    factor = ecg_rec.fs / fs
+    r_down = np.round(samples / factor).astype(np.int64)
+    rr = ecg.rr_features(samples, ecg_rec.fs, local_beats=local_beats)
+    waves, kept = ecg.segment_beats(x, r_down, before=round(before_s * fs), after=round(after_s * fs))
+    out = RecordBeats(
+        waves.astype(np.float32), rr[kept].astype(np.float32), symbols[kept].astype("<U1"), samples[kept], float(fs)
+    )
+    if cache:
+        _atomic_savez(path, waves=out.waves, rr=out.rr, symbols=out.symbols, samples=out.samples, fs=out.fs)
+    return out
+
+
+def _cache_file(params: dict) -> Path:
+    key = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    return config.data_dir() / "derived" / NAME / f"beats-{params['rec']}-{key}.npz"
+
+
+def _atomic_savez(path: Path, **arrays) -> None:
+    """Write an ``.npz`` next to its final name and rename it into place (no half-written cache files)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs recomputation next time
+
+class BeatSet(NamedTuple):
+    """Beats of several records stacked: ``waves`` [n, window], ``rr`` [n, k], ``symbols`` and ``record`` [n]."""
+
+    waves: np.ndarray
+    rr: np.ndarray
+    symbols: np.ndarray
+    record: np.ndarray
+    fs: float
+
+    def __len__(self) -> int:  # type: ignore[override]
+        return len(self.symbols)
+
+    def subset(self, index: np.ndarray) -> BeatSet:
+        """The beats at ``index`` (boolean mask or integer indices)."""
+        return BeatSet(self.waves[index], self.rr[index], self.symbols[index], self.record[index], self.fs)
+
+
+def load_beats(recs: list[str] | tuple[str, ...] | None = None, **kwargs) -> BeatSet:
+    """Segmented beats of ``recs`` (default: all 48 records), with the record id of every beat.
+
+    Keyword arguments go to :func:`record_beats` (window, lead, band, sampling rate).
+    """
+    names = records() if recs is None else [_check_record(r) for r in recs]
+    if not names:
+        raise ValueError("load_beats() needs at least one record.")
+    parts = [record_beats(name, **kwargs) for name in names]
+    return BeatSet(
+        np.concatenate([p.waves for p in parts]),
+        np.concatenate([p.rr for p in parts]),
+        np.concatenate([p.symbols for p in parts]),
+        np.concatenate([np.full(len(p.symbols), name) for p, name in zip(parts, names)]),
+        parts[0].fs,
+    )
