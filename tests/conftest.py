@@ -62,3 +62,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list:
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     return attempts
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny test models run much faster on one thread than on a shared, busy CPU's default pool."""
+    import torch
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
