@@ -122,7 +122,7 @@ def load(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Load Bonn EEG segments straight from the zips: ``(X, y, set_labels)``.
 
-    - ``X``: float32 ``[N, 4097]``, raw amplitudes (µV-like integer units, 12-bit), 23.6 s at 173.61 Hz.
+    - ``X``: float32 ``[N, 4097]``, raw integer amplitudes (12-bit A/D units), 23.6 s at 173.61 Hz.
     - ``y``: int64 ``[N]``, the index of each segment's set letter in ``sets`` (``sets="AE"``: A → 0, E → 1).
     - ``set_labels``: the class names, i.e. ``list(sets)`` (``y`` indexes it).
 

@@ -1,0 +1,1 @@
+"""Model architectures used by the course notebooks (plain ``torch.nn.Module`` classes)."""
