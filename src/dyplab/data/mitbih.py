@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -66,6 +67,14 @@ class RecordInfo:
         return self.n_samples / self.fs
 
 
+def _wfdb():
+    """Import ``wfdb`` without the pandas deprecation warnings its module code raises (wfdb 4.x, pandas ≥ 3)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*inplace keyword.*")
+        import wfdb
+    return wfdb
+
+
 def _root() -> Path:
     return fetch(NAME, progress=False)
 
@@ -89,8 +98,7 @@ def records() -> list[str]:
 
 def record_info(rec: str | int) -> RecordInfo:
     """Header metadata (lead names, fs, length, paced or not) of record ``rec``."""
-    import wfdb
-
+    wfdb = _wfdb()
     name = _check_record(rec)
     try:
         hdr = wfdb.rdheader(str(_root() / name))
@@ -108,13 +116,14 @@ def record_info(rec: str | int) -> RecordInfo:
 
 def load_record(rec: str | int) -> ECGRecord:
     """Read record ``rec`` with ``wfdb``: both leads in mV plus every reference annotation (``atr``)."""
-    import wfdb
-
+    wfdb = _wfdb()
     name = _check_record(rec)
     path = str(_root() / name)
     try:
-        record = wfdb.rdrecord(path)
-        ann = wfdb.rdann(path, "atr")
+        with warnings.catch_warnings():  # wfdb 4.x trips pandas deprecation warnings inside rdann
+            warnings.filterwarnings("ignore", message=".*inplace keyword.*")
+            record = wfdb.rdrecord(path)
+            ann = wfdb.rdann(path, "atr")
     except Exception as exc:  # noqa: BLE001
         raise DataError(f"Cannot read MIT-BIH record {name} (files {path}.hea/.dat/.atr): {exc}") from exc
     signal = np.asarray(record.p_signal, dtype=np.float64)
@@ -216,12 +225,14 @@ def _atomic_savez(path: Path, **arrays) -> None:
         pass  # a read-only cache only costs recomputation next time
 
 class BeatSet(NamedTuple):
-    """Beats of several records stacked: ``waves`` [n, window], ``rr`` [n, k], ``symbols`` and ``record`` [n]."""
+    """Beats of several records stacked: ``waves`` [n, window], ``rr`` [n, k], ``symbols``, ``record`` and
+    ``sample`` (R-peak index at 360 Hz) [n]; ``fs`` is the sampling rate of ``waves``."""
 
     waves: np.ndarray
     rr: np.ndarray
     symbols: np.ndarray
     record: np.ndarray
+    sample: np.ndarray
     fs: float
 
     def __len__(self) -> int:  # type: ignore[override]
@@ -229,7 +240,9 @@ class BeatSet(NamedTuple):
 
     def subset(self, index: np.ndarray) -> BeatSet:
         """The beats at ``index`` (boolean mask or integer indices)."""
-        return BeatSet(self.waves[index], self.rr[index], self.symbols[index], self.record[index], self.fs)
+        return BeatSet(
+            self.waves[index], self.rr[index], self.symbols[index], self.record[index], self.sample[index], self.fs
+        )
 
 
 def load_beats(recs: list[str] | tuple[str, ...] | None = None, **kwargs) -> BeatSet:
@@ -246,5 +259,6 @@ def load_beats(recs: list[str] | tuple[str, ...] | None = None, **kwargs) -> Bea
         np.concatenate([p.rr for p in parts]),
         np.concatenate([p.symbols for p in parts]),
         np.concatenate([np.full(len(p.symbols), name) for p, name in zip(parts, names)]),
+        np.concatenate([p.samples for p in parts]),
         parts[0].fs,
     )
