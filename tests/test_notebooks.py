@@ -63,3 +63,9 @@ def test_notebook_runs_in_smoke_profile(path: Path, tmp_path: Path, monkeypatch)
     )
     print(f"\n[timing] {path.name}: {time.perf_counter() - start:.1f} s in smoke")
     assert result.status == "ok", f"{path.name} failed: {result.error}"
+
+
+def test_readme_lists_exactly_the_notebooks_that_exist() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\(notebooks/([^)]+\.ipynb)\)", readme))
+    assert linked == {p.name for p in NOTEBOOKS}

@@ -103,8 +103,9 @@ def execute_notebook(
 
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
-    env_backup = {k: os.environ.get(k) for k in ("DYPLAB_PROFILE", "DYPLAB_RESULTS_DIR", "MPLBACKEND")}
+    env_backup = {k: os.environ.get(k) for k in ("DYPLAB_PROFILE", "DYPLAB_RESULTS_DIR", "DYPLAB_PROGRESS", "MPLBACKEND")}
     os.environ["DYPLAB_PROFILE"] = profile
+    os.environ["DYPLAB_PROGRESS"] = "0"  # nobody watches a headless run; keep the reports free of progress bars
     os.environ["DYPLAB_RESULTS_DIR"] = str(Path(results_dir or Path.cwd() / "results").resolve())
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     client = NotebookClient(

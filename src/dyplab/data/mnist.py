@@ -182,7 +182,7 @@ def to_float(X: np.ndarray) -> np.ndarray:
     """uint8 images → float32 in 0..1 (same shape)."""
     X = np.asarray(X)
     if X.dtype != np.uint8:
-        raise DataError(f"to_float expects uint8 images (0-255), got dtype {X.dtype}.")
+        raise ValueError(f"to_float expects uint8 images (0-255), got dtype {X.dtype}.")
     return X.astype(np.float32) / 255.0
 
 
