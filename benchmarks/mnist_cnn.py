@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 import torch
-from sklearn.model_selection import train_test_split
 
 import dyplab
 from dyplab import metrics, training
@@ -55,13 +54,9 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    split = mnist.course_subset()
-    X_fit, X_val, y_fit, y_val = train_test_split(split.X_train, split.y_train, test_size=0.1,
-                                                  random_state=args.seed, stratify=split.y_train)
-    train = (mnist.to_tensor_input(X_fit), y_fit)
-    val = (mnist.to_tensor_input(X_val), y_val)
-    test = (mnist.to_tensor_input(split.X_test), split.y_test)
-    print(f"data: train {len(y_fit)}, val {len(y_val)}, test {len(split.y_test)} · device {dyplab.device()} · "
+    data = mnist.network_split()  # the course split (seed 42) with 10 % of its training part for validation
+    train, val, test = data.train, data.val, data.test
+    print(f"data: train {len(train[1])}, val {len(val[1])}, test {len(test[1])} · device {dyplab.device()} · "
           f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
 
     rows: dict[str, dict] = {}

@@ -145,3 +145,24 @@ def test_model_inputs_and_class_helpers() -> None:
     assert np.bincount(y[idx]).tolist() == [30, 10]
     w = ecg.class_weights(np.array([0] * 90 + [1] * 10), 3)
     assert w[2] == 0 and w[1] == pytest.approx(9 * w[0])
+
+
+def test_ds1_cv_folds_partition_the_training_records_only() -> None:
+    folds = [set(f) for f in ecg.DS1_CV_FOLDS]
+    assert sum(len(f) for f in folds) == len(set().union(*folds))  # disjoint
+    assert set().union(*folds) == set(ecg.DS1) - set(ecg.DS1_VAL)  # never DS2, never the validation records
+    assert all({"209", "201", "207", "223"} & f for f in folds)  # one S-rich record per fold
+    assert set(ecg.INTER_RECIPE["rr_features"]) <= set(ecg.RR_FEATURES)
+
+
+def test_minus_record_median_per_record() -> None:
+    base = np.sin(np.linspace(0, 3, 30))
+    waves = np.vstack([base, base, base + 1.0, 2 * base, 2 * base, 2 * base])
+    record = np.array(["a", "a", "a", "b", "b", "b"])
+    out = ecg.minus_record_median(waves, record)
+    assert out.shape == waves.shape and out.dtype == np.float32
+    np.testing.assert_allclose(out[:2], 0, atol=1e-6)  # typical beats of record a vanish
+    np.testing.assert_allclose(out[2], 1.0, atol=1e-6)  # the deviating beat keeps its difference
+    np.testing.assert_allclose(out[3:], 0, atol=1e-6)  # record b uses its own median, not a's
+    with pytest.raises(ValueError, match="one record name per beat"):
+        ecg.minus_record_median(waves, record[:3])

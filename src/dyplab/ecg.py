@@ -47,6 +47,15 @@ PACED: tuple[str, ...] = ("102", "104", "107", "217")
 #: counts alone (never from DS2): 190 supraventricular (118, 220) and 536 ventricular (106, 118) beats from patients
 #: the network does not train on, while most S, V and F beats (209, 201, 207, 223, 208) stay in training.
 DS1_VAL: tuple[str, ...] = ("106", "118", "220")
+#: Four fixed folds of the 19 other DS1 records, for choosing a recipe by record-grouped cross-validation
+#: *within DS1* (never on DS2). Made from the DS1 class counts alone: each fold holds one of the records with
+#: many supraventricular beats (209, 201, 207, 223) and a share of the ventricular ones.
+DS1_CV_FOLDS: tuple[tuple[str, ...], ...] = (
+    ("209", "208", "101", "112", "122"),
+    ("201", "203", "114", "115", "230"),
+    ("207", "119", "109", "205", "108"),
+    ("223", "124", "215", "116"),
+)
 
 RR_FEATURES: tuple[str, ...] = (
     "pre_rr_s",  # time since the previous beat
@@ -60,6 +69,20 @@ RR_FEATURES: tuple[str, ...] = (
 )
 #: The RR features that do not depend on the patient's heart rate (ratios only); B4 uses these.
 RELATIVE_RR: tuple[str, ...] = ("pre_rr_rel", "post_rr_rel", "local_rr_rel", "pre_over_local", "pre_over_post")
+#: B4's inter-patient recipe, chosen among candidate recipes by F1(S) + F1(V) on the pooled out-of-fold
+#: predictions of :data:`DS1_CV_FOLDS` (each fold: train on the other folds, early-stop on :data:`DS1_VAL`).
+#: Inputs: z-scored MLII beat, the same minus the record's median beat (:func:`minus_record_median`) as a
+#: second channel, and the relative RR features; N beats capped, square-root class weights, 3-seed ensemble.
+INTER_RECIPE: dict[str, object] = {
+    "channels": ("beat", "beat_minus_record_median"),
+    "rr_features": RELATIVE_RR,
+    "max_n_beats": 15_000,
+    "class_weight_power": 0.5,
+    "lr": 1e-3,
+    "max_epochs": 12,
+    "patience": 3,
+    "n_models": 3,
+}
 
 
 def to_aami(symbols: Sequence[str] | np.ndarray) -> np.ndarray:
@@ -185,6 +208,20 @@ def model_inputs(waves: np.ndarray, rr: np.ndarray | None = None, features: Sequ
             raise ValueError(f"Unknown RR features {unknown}; choose from {list(RR_FEATURES)}.")
         rr = rr[:, [RR_FEATURES.index(f) for f in features]]
     return np.concatenate([z, rr], axis=1)
+
+
+def minus_record_median(waves: np.ndarray, record: np.ndarray) -> np.ndarray:
+    """Every beat minus the median beat of its record (float32, same shape): how the beat differs from the
+    patient's usual beat. Uses all beats of each record and no labels."""
+    w = np.asarray(waves, dtype=np.float32)
+    rec = np.asarray(record).astype(str)
+    if w.ndim != 2 or len(rec) != len(w):
+        raise ValueError(f"Need waves [n, window] and one record name per beat; got {w.shape} and {rec.shape}.")
+    out = np.empty_like(w)
+    for name in np.unique(rec):
+        m = rec == name
+        out[m] = w[m] - np.median(w[m], axis=0)
+    return out
 
 
 # --------------------------------------------------------------------------- splits and sampling

@@ -192,3 +192,38 @@ def to_tensor_input(X: np.ndarray, *, normalize: bool = True) -> np.ndarray:
     if normalize:
         Xf = (Xf - MEAN) / STD
     return Xf[:, None, :, :]
+
+
+@dataclass(frozen=True)
+class NetworkSplit:
+    """The course split prepared for a neural network (A5, A6 and the benchmark).
+
+    ``train`` and ``val`` are ``(X float32 [N, 1, 28, 28] standardised, y int64)`` from the course
+    training part (``val_size`` of it held out, stratified, for early stopping); ``test`` is the
+    course test part, prepared the same way and meant to be used once. ``course`` is the
+    underlying :class:`CourseSplit` (uint8 images), e.g. for a Random Forest on the same split.
+    """
+
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray]
+    test: tuple[np.ndarray, np.ndarray]
+    course: CourseSplit
+
+    def __repr__(self) -> str:
+        return f"NetworkSplit(train={len(self.train[1])}, val={len(self.val[1])}, test={len(self.test[1])})"
+
+
+def network_split(n: int = 20_000, val_size: float = 0.1, seed: int = 42, *, data: MnistData | None = None) -> NetworkSplit:
+    """:func:`course_subset`, then a stratified validation split of its training part, as network input."""
+    from sklearn.model_selection import train_test_split
+
+    course = course_subset(n=n, seed=seed, data=data)
+    X_fit, X_val, y_fit, y_val = train_test_split(
+        course.X_train, course.y_train, test_size=val_size, random_state=seed, stratify=course.y_train
+    )
+    return NetworkSplit(
+        train=(to_tensor_input(X_fit), y_fit),
+        val=(to_tensor_input(X_val), y_val),
+        test=(to_tensor_input(course.X_test), course.y_test),
+        course=course,
+    )
