@@ -57,3 +57,21 @@ def test_session_start_prints_profile_device_and_data(tmp_path, monkeypatch, cap
     prof = session.start("X1", [])
     out = capsys.readouterr().out
     assert prof.is_smoke and "Profil: smoke" in out and "Enhet (device): cpu" in out
+
+
+def test_set_threads_honours_request_and_environment(monkeypatch) -> None:
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("DYPLAB_THREADS", raising=False)
+        assert config.set_threads(None) == before  # None keeps PyTorch's choice
+        assert config.set_threads(1) == 1
+        monkeypatch.setenv("DYPLAB_THREADS", "2")
+        assert config.set_threads(1) == 2  # the environment wins over the notebook's request
+        monkeypatch.setenv("DYPLAB_THREADS", "many")
+        with pytest.raises(ValueError, match="DYPLAB_THREADS"):
+            config.set_threads(None)
+        monkeypatch.delenv("DYPLAB_THREADS")
+        with pytest.raises(ValueError, match="at least 1"):
+            config.set_threads(0)
+    finally:
+        torch.set_num_threads(before)

@@ -7,8 +7,15 @@ import platform
 from . import config
 
 
-def start(notebook: str, datasets: tuple[str, ...] | list[str] = (), seed: int = config.DEFAULT_SEED) -> config.Profile:
+def start(
+    notebook: str,
+    datasets: tuple[str, ...] | list[str] = (),
+    seed: int = config.DEFAULT_SEED,
+    threads: int | None = None,
+) -> config.Profile:
     """Seed everything, fetch the notebook's datasets and print profile, device and data origin.
+
+    ``threads`` sets PyTorch's CPU threads (``DYPLAB_THREADS`` overrides it; ``None`` keeps PyTorch's choice).
 
     Returns the active :class:`~dyplab.config.Profile`, so a notebook can write
     ``P = dyplab.session.start("A6", ["mnist"])`` and then ``P.pick(smoke, klass)``.
@@ -21,9 +28,10 @@ def start(notebook: str, datasets: tuple[str, ...] | list[str] = (), seed: int =
     prof = config.profile()
     config.seed_everything(seed)
     dev = config.device()
+    n_threads = config.set_threads(threads)
     print(f"dyplab {__version__} · notebook {notebook}")
     print(f"Profil: {prof.name}  (sett DYPLAB_PROFILE=smoke|class|full for å endre)")
-    print(f"Enhet (device): {dev}  · PyTorch {torch.__version__} · Python {platform.python_version()}")
+    print(f"Enhet (device): {dev}  · CPU-tråder: {n_threads} · PyTorch {torch.__version__} · Python {platform.python_version()}")
     print(f"Frø (seed): {seed}  · resultater lagres i {config.results_dir()}")
     for name in datasets:
         dd.fetch(name)
