@@ -18,9 +18,13 @@ import stat
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+import numpy as np
 
 from .. import config
 
@@ -171,14 +175,35 @@ def _load_stamps() -> dict:
 
 
 def _save_stamps(stamps: dict) -> None:
-    path = _stamp_path()
+    # a stamp that cannot be written only costs a re-check next time
+    write_atomic(_stamp_path(), lambda fh: fh.write(json.dumps(stamps).encode("utf-8")))
+
+
+def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> bool:
+    """Write ``path`` through a temporary file beside it and rename it into place.
+
+    Readers never see a half-written file. For cache files: an ``OSError`` (e.g. a read-only cache)
+    is swallowed and reported as ``False``, since a missing cache entry only costs recomputation.
+    """
+    path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(stamps), encoding="utf-8")
-        os.replace(tmp, path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     except OSError:
-        pass  # a read-only cache only costs a re-check next time
+        return False
+    return True
+
+
+def save_npz_atomic(path: Path, **arrays) -> bool:
+    """Save arrays as an ``.npz`` cache file with :func:`write_atomic`."""
+    return write_atomic(path, lambda fh: np.savez(fh, **arrays))
 
 
 def _signature(root: Path, files: list[str]) -> str | None:

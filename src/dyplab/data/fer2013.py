@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -13,7 +12,17 @@ import PIL
 from PIL import Image
 
 from .. import config
-from ._core import DataError, DatasetInfo, cache_path, check_location, fetch, manifest, register, safe_extract
+from ._core import (
+    DataError,
+    DatasetInfo,
+    cache_path,
+    check_location,
+    fetch,
+    manifest,
+    register,
+    safe_extract,
+    save_npz_atomic,
+)
 
 NAME = "fer2013"
 CLASSES = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
@@ -86,22 +95,6 @@ def _read_decoded(path: Path, n: int) -> np.ndarray | None:
     return X
 
 
-def _write_decoded(path: Path, X: np.ndarray) -> None:
-    """Write atomically (temp file + rename); a cache that cannot be written only costs time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, X=X)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError:
-        pass
-
-
 def _root() -> Path:
     try:
         return fetch(NAME)
@@ -151,7 +144,7 @@ def load(
     X_all = _read_decoded(cache, len(rels)) if cache.is_file() else None
     if X_all is None and limit_per_class is None:
         X_all = _decode(root, rels)
-        _write_decoded(cache, X_all)
+        save_npz_atomic(cache, X=X_all)
     if X_all is not None:
         X = X_all[keep]
     else:  # a small sample: decode only what is asked for

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import config
-from ._core import DataError, DatasetInfo, fetch, manifest_downloads, register
+from ._core import DataError, DatasetInfo, fetch, manifest_downloads, register, save_npz_atomic
 
 NAME = "mitdb"
 
@@ -205,7 +204,7 @@ def record_beats(
         waves.astype(np.float32), rr[kept].astype(np.float32), symbols[kept].astype("<U1"), samples[kept], float(fs)
     )
     if cache:
-        _atomic_savez(path, waves=out.waves, rr=out.rr, symbols=out.symbols, samples=out.samples, fs=out.fs)
+        save_npz_atomic(path, waves=out.waves, rr=out.rr, symbols=out.symbols, samples=out.samples, fs=out.fs)
     return out
 
 
@@ -213,16 +212,6 @@ def _cache_file(params: dict) -> Path:
     key = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
     return config.data_dir() / "derived" / NAME / f"beats-{params['rec']}-{key}.npz"
 
-
-def _atomic_savez(path: Path, **arrays) -> None:
-    """Write an ``.npz`` next to its final name and rename it into place (no half-written cache files)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs recomputation next time
 
 class BeatSet(NamedTuple):
     """Beats of several records stacked: ``waves`` [n, window], ``rr`` [n, k], ``symbols``, ``record`` and
