@@ -35,6 +35,7 @@ from ._core import (
     safe_extract,
     source,
 )
+from .labeled import LabeledData
 
 list = list_datasets  # noqa: A001 - the documented API is dyplab.data.list()
 
@@ -43,6 +44,7 @@ __all__ = [
     "DataError",
     "DatasetInfo",
     "Download",
+    "LabeledData",
     "LocationReport",
     "cache_path",
     "check_location",

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from ._core import DataError, DatasetInfo, Download, fetch, register
+from .images import IMAGE_EXTENSIONS, read_image
 
 NAME = "flowers"
 
@@ -36,7 +36,6 @@ INFO = register(
 
 # --------------------------------------------------------------------------- loaders
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 
 def image_root() -> Path:
@@ -95,15 +94,6 @@ def load(root: str | Path | None = None) -> tuple[list[Path], np.ndarray, list[s
     ``int64`` array with the index into ``class_names`` (sorted folder names) for each path.
     """
     return scan(image_root() if root is None else root)
-
-
-def read_image(path: str | Path) -> Image.Image:
-    """Open an image as RGB; a clear :class:`DataError` when the file is not a readable image."""
-    try:
-        with Image.open(path) as im:
-            return im.convert("RGB")
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise DataError(f"{path} is not a readable image ({type(exc).__name__}: {exc})") from exc
 
 
 def dataset(
