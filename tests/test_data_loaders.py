@@ -27,12 +27,12 @@ def test_flowers_root_indexes_class_folders_and_skips_non_images(tmp_path):
     (tmp_path / "a_cls" / ".DS_Store").write_bytes(b"\0")
     (tmp_path / "LICENSE.txt").write_text("top-level files are not classes")
     (tmp_path / ".hidden").mkdir()
-    paths, labels, classes = flowers.load(tmp_path)
-    assert classes == ["a_cls", "b_cls"]
-    assert [p.name for p in paths] == ["one.jpg", "two.JPEG", "x.png"]
-    assert labels.dtype == np.int64 and labels.tolist() == [0, 0, 1]
-    ds = flowers.dataset(tmp_path)
-    assert len(ds) == 3 and ds.classes == classes
+    data = flowers.load(tmp_path)
+    assert data.class_names == ["a_cls", "b_cls"]
+    assert [p.name for p in data.X] == ["one.jpg", "two.JPEG", "x.png"]
+    assert data.y.dtype == np.int64 and data.y.tolist() == [0, 0, 1]
+    ds = data.to_dataset()
+    assert len(ds) == 3
     image, target = ds[2]
     assert image.mode == "RGB" and image.size == (12, 8) and target == 1
 
@@ -52,12 +52,12 @@ def test_flowers_root_errors(tmp_path):
         flowers.load(tmp_path)
 
 
-def test_flowers_dataset_names_unreadable_image(tmp_path):
+def test_flowers_scan_leaves_out_unreadable_image(tmp_path):
     _image(tmp_path / "cls" / "good.jpg")
     (tmp_path / "cls" / "broken.jpg").write_bytes(b"not really a jpeg")
-    ds = flowers.dataset(tmp_path)
-    with pytest.raises(DataError, match="broken.jpg is not a readable image"):
-        ds[0]  # sorted: broken.jpg first
+    with pytest.warns(UserWarning, match="broken.jpg: not an image"):
+        data = flowers.load(tmp_path)
+    assert [p.name for p in data.X] == ["good.jpg"]
 
 
 # --------------------------------------------------------------------------- MedMNIST npz files
@@ -100,7 +100,7 @@ def test_medmnist_bad_files(tmp_path):
 def test_medmnist_unknown_flag_offline_explains(isolated_cache, monkeypatch):
     monkeypatch.setenv("DYPLAB_OFFLINE", "1")
     monkeypatch.delenv("DYPLAB_DATA_MIRROR", raising=False)
-    with pytest.raises(DataError, match="(?s)dermamnist.*mirror: the course mirror holds only.*DYPLAB_OFFLINE=1"):
+    with pytest.raises(DataError, match="(?s)dermamnist.*mirror: the course mirror does not hold dermamnist.npz.*DYPLAB_OFFLINE=1"):
         medmnist.load("dermamnist", "train")
     assert medmnist.flags_available() == []
 

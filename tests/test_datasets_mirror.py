@@ -97,13 +97,14 @@ def test_dataset_verifies_from_mirror(name, mirror_env):
 def test_flowers_mirror_subset():
     from dyplab.data import flowers
 
-    paths, labels, classes = flowers.load()
+    data = flowers.load()
+    paths, labels, classes = data.X, data.y, data.class_names
     assert classes == ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
     assert len(paths) == 400 and labels.dtype == np.int64
     assert np.bincount(labels).tolist() == [80] * 5
     assert all(p.suffix == ".jpg" and p.parent.name == classes[y] for p, y in zip(paths, labels))
-    ds = flowers.dataset()
-    assert len(ds) == 400 and ds.classes == classes
+    ds = data.to_dataset()
+    assert len(ds) == 400
     image, target = ds[len(ds) - 1]
     assert image.mode == "RGB" and target == 4
 
