@@ -30,8 +30,9 @@ import numpy as np
 import torch
 
 import dyplab
-from dyplab import ecg, metrics, training
+from dyplab import metrics, signal, splits, training
 from dyplab.data import mitbih
+from dyplab.models import ecg as ecg_models
 from dyplab.models.ecg import BeatCNN, OriginalB4CNN
 
 ORIGINAL_HALF_WINDOW = 250  # samples at 360 Hz on each side of the R peak
@@ -43,7 +44,7 @@ def _common_beats() -> tuple[mitbih.BeatSet, mitbih.BeatSet]:
     ours = mitbih.load_beats()
     key_o = np.char.add(np.char.add(orig.record, ":"), orig.sample.astype(str))
     key_d = np.char.add(np.char.add(ours.record, ":"), ours.sample.astype(str))
-    common = np.intersect1d(key_o[np.isin(orig.symbols, ecg.ORIGINAL_CLASSES)], key_d)
+    common = np.intersect1d(key_o[np.isin(orig.symbols, mitbih.ORIGINAL_CLASSES)], key_d)
     io, idd = np.flatnonzero(np.isin(key_o, common)), np.flatnonzero(np.isin(key_d, common))
     orig, ours = orig.subset(io[np.argsort(key_o[io])]), ours.subset(idd[np.argsort(key_d[idd])])
     assert np.array_equal(orig.sample, ours.sample) and np.array_equal(orig.symbols, ours.symbols)
@@ -72,15 +73,15 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
 
     t0 = time.perf_counter()
     orig, ours = _common_beats()
-    y = ecg.encode(ours.symbols, ecg.ORIGINAL_CLASSES)
-    train, val, test = ecg.intra_patient_split(y, test_size=0.15, val_size=0.15, seed=42)
+    y = mitbih.encode(ours.symbols, mitbih.ORIGINAL_CLASSES)
+    train, val, test = splits.train_val_test(y, val_size=0.15, test_size=0.15, seed=42).sorted()
     rng = np.random.default_rng(42)
     if args.quick:
         train = np.sort(rng.choice(train, size=8_000, replace=False))
         val = np.sort(rng.choice(val, size=4_000, replace=False))
-    X_orig = ecg.model_inputs(orig.waves)
-    X_ours = ecg.model_inputs(ours.waves, ours.rr, features=ecg.RELATIVE_RR)
-    train_ours = train[ecg.subsample_class(y[train], 0, 30_000, seed=42)]
+    X_orig = ecg_models.model_inputs(orig.waves)
+    X_ours = ecg_models.model_inputs(ours.waves, ours.rr, features=signal.RELATIVE_RR)
+    train_ours = train[splits.subsample_class(y[train], 0, 30_000, seed=42)]
     print(f"{len(y):,} beats (N/L/R/A/V) · train {len(train):,} · val {len(val):,} · test {len(test):,} · "
           f"data {time.perf_counter() - t0:.1f} s · torch threads {torch.get_num_threads()}")
 
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
         original = _run("original", OriginalB4CNN(500, 5), X_orig, y, train, val, test, log_root=log_root,
                         max_epochs=1 if args.quick else args.epochs_original, patience=None, batch_size=32, lr=1e-3,
                         weight_decay=1e-4)
-        dyp = _run("dyplab", BeatCNN(ours.waves.shape[1], len(ecg.RELATIVE_RR), 5), X_ours, y, train_ours, val,
+        dyp = _run("dyplab", BeatCNN(ours.waves.shape[1], len(signal.RELATIVE_RR), 5), X_ours, y, train_ours, val,
                    test, log_root=log_root, max_epochs=3 if args.quick else 8, patience=3, batch_size=256, lr=1e-3)
     for r in (original, dyp):
         print(f"{r['model']:>9}: test accuracy {r['acc']:.4f} · fit {r['wall_s']:.1f} s · {r['params']:,} parameters · "

@@ -126,7 +126,9 @@ def test_flowers_mirror_subset():
 def test_medmnist_splits(flag, split, shape, counts):
     from dyplab.data import medmnist
 
-    X, y = medmnist.load(flag, split)
+    data = medmnist.load(flag, split)
+    X, y = data.X, data.y
+    assert len(data.class_names) == len(counts)
     assert X.shape == shape and X.dtype == np.uint8
     assert y.shape == (shape[0],) and y.dtype == np.int64
     assert np.bincount(y).tolist() == counts
@@ -174,7 +176,10 @@ def test_oasis_slices(plane, hw, mirror_env):
     with_slices = covered[covered["slices_t88"] == 1].set_index("ID")["CDR"]
     assert len(with_slices) == 196
     assert table.set_index("session_id")["cdr"].sort_index().equals(with_slices.sort_index().astype(float))
-    X, y, subjects = oasis.load_slices(plane)
+    data = oasis.load_slices(plane)
+    X, y, subjects = data.X, data.y, data.groups
+    assert data.group_kind == "subject" and data.class_names == ["CDR 0", "CDR > 0"]
+    assert data.meta["age"].tolist() == table["age"].tolist() and data.meta["nwbv"].notna().all()
     assert X.shape == (196, *hw) and X.dtype == np.float32
     assert 0.0 <= X.min() and X.max() <= 1.0 and X.max() > 0.5
     assert y.dtype == np.int64 and y.tolist() == table["label"].tolist()
@@ -184,8 +189,10 @@ def test_oasis_slices(plane, hw, mirror_env):
 def test_oasis_slices_resize():
     from dyplab.data import oasis
 
-    X, y, _ = oasis.load_slices("axial", size=64)
-    assert X.shape == (196, 64, 64) and X.dtype == np.float32 and len(y) == 196
+    data = oasis.load_slices("axial", size=64)
+    assert data.X.shape == (196, 64, 64) and data.X.dtype == np.float32 and len(data.y) == 196
+    views = oasis.load_slices(list(oasis.PLANES), size=32)
+    assert views.X.shape == (196, 3, 32, 32) and views.y.tolist() == data.y.tolist()
 
 
 def test_oasis_volumes():
@@ -208,23 +215,26 @@ def test_fer_train_counts_and_decoded_cache():
     from dyplab import config
     from dyplab.data import fer2013
 
-    X, y, classes = fer2013.load("train")
+    train = fer2013.load("train")
+    X, y, classes = train.X, train.y, train.class_names
     assert classes == FER_CLASSES
+    assert set(train.meta["split"]) == {"train"}
     assert X.shape == (28709, 48, 48) and X.dtype == np.uint8 and y.dtype == np.int64
     assert np.bincount(y).tolist() == FER_TRAIN
     cached = list((config.data_dir() / "derived" / "fer2013").glob("train-*.npz"))
     assert len(cached) == 1
-    X2, y2, _ = fer2013.load("train")  # from the decoded cache
+    again = fer2013.load("train")  # from the decoded cache
+    X2, y2 = again.X, again.y
     assert np.array_equal(X, X2) and np.array_equal(y, y2)
 
 
 def test_fer_test_splits_are_kept_apart():
     from dyplab.data import fer2013
 
-    X, y, _ = fer2013.load("test")
-    assert X.shape == (7178, 48, 48) and np.bincount(y).tolist() == FER_TEST
-    Xpub, ypub, _ = fer2013.load("public_test")
-    Xpriv, ypriv, _ = fer2013.load("private_test")
+    test = fer2013.load("test")
+    assert test.class_names == FER_CLASSES
+    assert test.X.shape == (7178, 48, 48) and np.bincount(test.y).tolist() == FER_TEST
+    ypub, ypriv = fer2013.load("public_test").y, fer2013.load("private_test").y
     assert len(ypub) == 3589 and len(ypriv) == 3589
     assert (np.bincount(ypub, minlength=7) + np.bincount(ypriv, minlength=7)).tolist() == FER_TEST
     rels = [r for r in _core.manifest("fer2013") if r.startswith("test/")]
@@ -234,10 +244,9 @@ def test_fer_test_splits_are_kept_apart():
 def test_fer_limit_per_class_is_seeded():
     from dyplab.data import fer2013
 
-    X, y, _ = fer2013.load("train", limit_per_class=20, seed=1)
+    a, b, c = (fer2013.load("train", limit_per_class=20, seed=s) for s in (1, 1, 2))
+    X, y, X2, y2, X3 = a.X, a.y, b.X, b.y, c.X
     assert X.shape == (140, 48, 48) and np.bincount(y).tolist() == [20] * 7
-    X2, y2, _ = fer2013.load("train", limit_per_class=20, seed=1)
-    X3, _, _ = fer2013.load("train", limit_per_class=20, seed=2)
     assert np.array_equal(X, X2) and np.array_equal(y, y2)
     assert not np.array_equal(X, X3)
 

@@ -190,11 +190,11 @@ def test_all_sites(mirror: Path) -> None:
 
 @pytest.mark.mirror
 def test_pipeline_on_cleveland_learns_from_training_rows_only(mirror: Path) -> None:
-    from dyplab import tabular
+    from dyplab import splits, tabular
 
     df = heart.load("cleveland")
     X, y = df[list(heart.FEATURES)], df["target"].to_numpy()
-    train, val, test = tabular.stratified_split(y, (0.6, 0.2, 0.2), seed=42)
+    train, val, test = splits.train_val_test(y, val_size=0.2, test_size=0.2, seed=42)
     assert (len(train), len(val), len(test)) == (181, 61, 61)
     pre = tabular.make_preprocessor(numeric=heart.NUMERIC, nominal=heart.NOMINAL, binary=heart.BINARY)
     pre.fit(X.iloc[train])

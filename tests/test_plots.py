@@ -109,3 +109,22 @@ def test_plot_input_errors() -> None:
         plots.feature_importance(["a"], [1.0, 2.0])
     with pytest.raises(ValueError, match="both classes"):
         plots.roc_curves([1, 1, 1], [0.2, 0.5, 0.9])
+
+
+def test_variable_distributions_labels_codes() -> None:
+    rng = np.random.default_rng(0)
+    n = 200
+    df = pd.DataFrame({"age": rng.normal(55, 9, n), "cp": rng.integers(1, 5, n), "chol": rng.normal(240, 40, n)})
+    df.loc[[3, 17], "chol"] = np.nan
+    df["target"] = (df["age"] > 55).astype(int)
+    fig = plots.variable_distributions(
+        df, ["age", "cp", "chol"], categorical=["cp"], codes={"cp": {1: "a", 2: "b", 3: "c", 4: "d"}}, ncols=2,
+        target_names=["nei", "ja"], title="Test",
+    )  # fmt: skip
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == 3 and fig._suptitle.get_text() == "Test"
+    assert [t.get_text() for t in axes[1].get_xticklabels()] == ["1: a", "2: b", "3: c", "4: d"]
+    assert axes[2].get_title() == "chol (2 mangler)"
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in axes)
+    heights = [p.get_height() for p in axes[1].patches]
+    assert sum(heights) == n  # every patient is drawn once in the categorical panel

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dyplab import tabular
+from dyplab import splits, tabular
 
 
 def _table(n: int = 200, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -32,7 +32,7 @@ def _table(n: int = 200, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
 
 def test_preprocessor_learns_only_from_training_rows() -> None:
     df, y = _table()
-    train, val, test = tabular.stratified_split(y, (0.6, 0.2, 0.2), seed=42)
+    train, val, test = splits.train_val_test(y, val_size=0.2, test_size=0.2, seed=42)
     # make the held-out rows very different: if they leaked into fit, the statistics would move
     df.loc[test, "age"] += 1000.0
     df.loc[val, "chol"] = np.nan
@@ -78,20 +78,6 @@ def test_group_by_origin_sums_onehot_columns() -> None:
         tabular.group_by_origin(values, ["age", "cp_1", "sex"], origin)
 
 
-def test_stratified_split_sizes_and_balance() -> None:
-    y = np.array([0] * 164 + [1] * 139)
-    train, val, test = tabular.stratified_split(y, seed=42)
-    assert len(set(train) | set(val) | set(test)) == 303
-    assert not (set(train) & set(val) or set(train) & set(test) or set(val) & set(test))
-    assert (len(train), len(val), len(test)) == (181, 61, 61)
-    for part in (train, val, test):
-        assert abs(y[part].mean() - y.mean()) < 0.02
-    again = tabular.stratified_split(y, seed=42)
-    assert all((a == b).all() for a, b in zip(again, (train, val, test)))
-    with pytest.raises(ValueError, match="sum to 1"):
-        tabular.stratified_split(y, (0.5, 0.2, 0.2))
-
-
 def test_preprocessor_argument_checks() -> None:
     with pytest.raises(ValueError, match="at least one"):
         tabular.make_preprocessor()
@@ -99,17 +85,3 @@ def test_preprocessor_argument_checks() -> None:
         tabular.make_preprocessor(numeric=["age"], binary=["age"])
     with pytest.raises(ValueError, match="not fitted"):
         tabular.feature_origin(tabular.make_preprocessor(numeric=["age"]))
-
-
-def test_plot_variables_labels_codes() -> None:
-    df, y = _table()
-    df["target"] = y
-    fig = tabular.plot_variables(
-        df, ["age", "cp", "chol"], categorical=["cp"], codes={"cp": {1: "a", 2: "b", 3: "c", 4: "d"}}, ncols=2,
-        target_names=["nei", "ja"], title="Test",
-    )  # fmt: skip
-    axes = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(axes) == 3 and fig._suptitle.get_text() == "Test"
-    assert [t.get_text() for t in axes[1].get_xticklabels()] == ["1: a", "2: b", "3: c", "4: d"]
-    assert axes[2].get_title() == "chol (2 mangler)"
-    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in axes)

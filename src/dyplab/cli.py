@@ -119,22 +119,15 @@ def verify_dataset(name: str) -> tuple[str, str]:
     """
     from . import data as dd
 
-    meta = dd.info(name)
-    places = [("cache", dd.cache_path(name), "manifest")]
-    if meta.downloads:
-        places.append(("cache", dd.cache_path(name), "download"))
-    mirror = config.mirror_dir()
-    if mirror is not None:
-        places.append(("mirror", mirror / name, "manifest"))
     corrupt = []
-    for where, root, layout in places:
-        report = dd.check_location(name, root, layout=layout, force=True)
+    for where, report in dd.verify(name):
         if report.ok:
-            return "OK", f"{where}: {report.reason()} in {root}"
+            return "OK", f"{where}: {report.reason()} in {report.root}"
         if report.status == "corrupt":
             corrupt.append(f"{where}: {report.reason()}")
     if corrupt:
         return "corrupt", "; ".join(corrupt)
+    mirror = config.mirror_dir()
     return "missing", "not in the cache" + ("" if mirror else " (DYPLAB_DATA_MIRROR not set)") + (
         " nor the mirror" if mirror else "")
 

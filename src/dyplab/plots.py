@@ -10,7 +10,8 @@ a bare call on the last line would be shown twice (once by the inline backend, o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "sample_grid",
     "signals",
     "training_curves",
+    "variable_distributions",
 ]
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -439,3 +441,87 @@ def image_maps(maps: Any, *, titles: Sequence[str] | None = None, ncols: int = 8
         ax.set_title(str(titles[i]) if titles is not None else f"#{i}", fontsize=8)
     fig.suptitle(title or t["maps"])
     return _finish(fig, save)
+
+
+def variable_distributions(
+    frame: pd.DataFrame,
+    variables: Sequence[str],
+    *,
+    target: str = "target",
+    categorical: Sequence[str] = (),
+    codes: Mapping[str, Mapping[int, str]] | None = None,
+    labels: Mapping[str, str] | None = None,
+    target_names: Sequence[str] | None = None,
+    ncols: int = 4,
+    title: str = "Variablene fordelt på utfall",
+    save=None,
+):
+    """One panel per variable, split by the outcome ``target``.
+
+    Numeric variables: overlaid histograms (density) per outcome. Categorical variables: bars with
+    the number of patients per code and outcome, labelled with ``codes`` (e.g. ``heart.CODES``).
+    Missing values are left out of each panel (the panel title gives their count). Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    missing = [v for v in [*variables, target] if v not in frame.columns]
+    if missing:
+        raise KeyError(f"variable_distributions: columns {missing} are not in the table")
+    codes = codes or {}
+    labels = labels or {}
+    classes = sorted(frame[target].dropna().unique().tolist())
+    names = list(target_names) if target_names is not None else [str(c) for c in classes]
+    if len(names) != len(classes):
+        raise ValueError(f"target_names has {len(names)} names but {target!r} has {len(classes)} classes")
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    nrows = int(np.ceil(len(variables) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.3 * nrows), squeeze=False)
+    for ax, var in zip(axes.flat, variables):
+        col = frame[var]
+        n_missing = int(col.isna().sum())
+        sub = f" ({n_missing} mangler)" if n_missing else ""
+        if var in categorical:
+            levels = sorted(codes[var]) if var in codes else sorted(col.dropna().unique().tolist())
+            width = 0.8 / len(classes)
+            pos = np.arange(len(levels))
+            for k, cls in enumerate(classes):
+                counts = col[frame[target] == cls].value_counts()
+                heights = [int(counts.get(level, 0)) for level in levels]
+                ax.bar(
+                    pos + (k - (len(classes) - 1) / 2) * width,
+                    heights,
+                    width,
+                    label=names[k],
+                    color=colors[k % len(colors)],
+                )
+            ticks = [f"{int(lv)}: {codes[var][lv]}" if var in codes else str(lv) for lv in levels]
+            ax.set_xticks(
+                pos,
+                ticks,
+                rotation=30 if max(len(t) for t in ticks) > 8 else 0,
+                ha="right" if max(len(t) for t in ticks) > 8 else "center",
+                fontsize=8,
+            )
+            ax.set_ylabel("Antall pasienter")
+        else:
+            bins = np.histogram_bin_edges(col.dropna(), bins=20)
+            for k, cls in enumerate(classes):
+                ax.hist(
+                    col[frame[target] == cls].dropna(),
+                    bins=bins,
+                    density=True,
+                    alpha=0.55,
+                    label=names[k],
+                    color=colors[k % len(colors)],
+                )
+            ax.set_ylabel("Tetthet")
+        ax.set_xlabel(textwrap.fill(labels.get(var, var), 40), fontsize=9)
+        ax.set_title(f"{var}{sub}", fontsize=10)
+    for ax in list(axes.flat)[len(variables) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(title=target, fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    if save is not None:
+        fig.savefig(save, dpi=120, bbox_inches="tight")
+    return fig

@@ -29,11 +29,15 @@ from ._core import (
     check_location,
     describe_source,
     fetch,
+    fetch_file,
     info,
     list_datasets,
+    locations,
     manifest,
     safe_extract,
     source,
+    unregister,
+    verify,
 )
 from .labeled import LabeledData
 
@@ -50,10 +54,14 @@ __all__ = [
     "check_location",
     "describe_source",
     "fetch",
+    "fetch_file",
+    "locations",
     "info",
     "list",
     "list_datasets",
     "manifest",
     "safe_extract",
     "source",
+    "unregister",
+    "verify",
 ]

@@ -106,6 +106,12 @@ def register(info: DatasetInfo) -> DatasetInfo:
     return info
 
 
+def unregister(name: str) -> None:
+    """Remove a dataset from the registry (for tests that register a dataset of their own)."""
+    _REGISTRY.pop(name, None)
+    _SOURCES.pop(name, None)
+
+
 def list_datasets() -> list[DatasetInfo]:
     """All registered datasets, sorted by name."""
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
@@ -292,6 +298,27 @@ def cache_path(name: str) -> Path:
     return config.data_dir() / name
 
 
+def locations(name: str) -> list[tuple[str, Path, str]]:
+    """The places that may hold ``name``, in the order :func:`fetch` tries them: ``(where, folder, layout)``.
+
+    ``where`` is ``"cache"`` or ``"mirror"``; ``layout`` is ``"manifest"`` (every file of the shipped
+    manifest) or ``"download"`` (every canonical download, fetched and verified).
+    """
+    meta = info(name)
+    places = [("cache", cache_path(name), "manifest")]
+    if meta.downloads:
+        places.append(("cache", cache_path(name), "download"))
+    mirror = config.mirror_dir()
+    if mirror is not None:
+        places.append(("mirror", mirror / name, "manifest"))
+    return places
+
+
+def verify(name: str) -> list[tuple[str, LocationReport]]:
+    """Re-hash every copy of ``name`` that :func:`fetch` could use: ``[(where, report), ...]``."""
+    return [(where, check_location(name, root, layout=layout, force=True)) for where, root, layout in locations(name)]
+
+
 def fetch(name: str, *, progress: bool = True) -> Path:
     """Return a folder that holds dataset ``name``, verified by sha256.
 
@@ -301,24 +328,16 @@ def fetch(name: str, *, progress: bool = True) -> Path:
     """
     meta = info(name)
     tried: list[tuple[str, str]] = []
-
+    reasons: dict[str, str] = {}
+    for where, root, layout in locations(name):
+        report = check_location(name, root, layout=layout)
+        if report.ok:
+            _SOURCES[name] = (where, root)
+            return root
+        reasons[where] = report.reason()
     cache = cache_path(name)
-    for layout in ("manifest", "download") if meta.downloads else ("manifest",):
-        report = check_location(name, cache, layout=layout)
-        if report.ok:
-            _SOURCES[name] = ("cache", cache)
-            return cache
-    tried.append(("cache", report.reason()))
-
-    mirror = config.mirror_dir()
-    if mirror is None:
-        tried.append(("mirror", "DYPLAB_DATA_MIRROR is not set"))
-    else:
-        report = check_location(name, mirror / name)
-        if report.ok:
-            _SOURCES[name] = ("mirror", mirror / name)
-            return mirror / name
-        tried.append(("mirror", report.reason()))
+    tried.append(("cache", reasons["cache"]))
+    tried.append(("mirror", reasons.get("mirror", "DYPLAB_DATA_MIRROR is not set")))
 
     if config.offline():
         tried.append(("download", "skipped because DYPLAB_OFFLINE=1"))
@@ -338,8 +357,88 @@ def fetch(name: str, *, progress: bool = True) -> Path:
     raise DataError(_unavailable_message(meta, tried))
 
 
-def _unavailable_message(meta: DatasetInfo, tried: list[tuple[str, str]]) -> str:
-    lines = [f"Dataset {meta.name!r} ({meta.title}) is not available. Sources tried:"]
+def file_hash(path: Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file (``sha256``, or ``md5`` where a source publishes only MD5 sums)."""
+    if algorithm == "sha256":
+        return sha256_file(path)
+    h = hashlib.new(algorithm)
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _hash_ok(path: Path, known_hash: str) -> tuple[bool, str]:
+    algorithm, _, expected = known_hash.partition(":")
+    actual = file_hash(path, algorithm)
+    return actual == expected.lower(), f"{algorithm} {actual}, expected {expected}"
+
+
+def fetch_file(
+    name: str,
+    filename: str,
+    *,
+    url: str | None = None,
+    known_hash: str | None = None,
+    mirror_file: str | None = None,
+    progress: bool = True,
+    hint: str = "",
+) -> Path:
+    """One file of dataset ``name`` that is fetched on its own (e.g. one MedMNIST flag).
+
+    Looks for ``filename`` in the cache (checked against ``known_hash``, ``"sha256:…"`` or ``"md5:…"``),
+    then for ``mirror_file`` in the course mirror (checked against the shipped manifest), then downloads
+    ``url`` into the cache (unless ``DYPLAB_OFFLINE=1``). The error lists every source and why it failed.
+    """
+    meta = info(name)
+    tried: list[tuple[str, str]] = []
+    cached = cache_path(name) / filename
+    if not cached.is_file():
+        tried.append(("cache", f"{cached} does not exist"))
+    elif known_hash is None:
+        tried.append(("cache", f"{cached} exists but no published checksum is known to verify it"))
+    else:
+        ok, detail = _hash_ok(cached, known_hash)
+        if ok:
+            _SOURCES[name] = ("cache", cached.parent)
+            return cached
+        tried.append(("cache", f"{cached} has {detail}; delete it"))
+    if mirror_file is None:
+        tried.append(("mirror", f"the course mirror does not hold {filename}"))
+    else:
+        expected = manifest(name).get(mirror_file)
+        for where, root in (("cache", cache_path(name)), ("mirror", config.mirror_dir())):
+            if root is None:
+                tried.append(("mirror", "DYPLAB_DATA_MIRROR is not set"))
+                continue
+            folder = root if where == "cache" else root / name
+            path = folder / mirror_file
+            if expected and path.is_file():
+                actual = sha256_file(path)
+                if actual == expected:
+                    _SOURCES[name] = (where, folder)
+                    return path
+                tried.append((where, f"checksum mismatch for {path}: expected sha256 {expected}, got {actual}"))
+            elif where == "mirror":
+                tried.append(("mirror", f"{path} does not exist"))
+    if config.offline():
+        tried.append(("download", "skipped because DYPLAB_OFFLINE=1"))
+    elif url is None or known_hash is None:
+        tried.append(("download", f"no official URL and checksum known for {filename}{'; ' + hint if hint else ''}"))
+    else:
+        import pooch
+
+        try:
+            pooch.retrieve(url, known_hash=known_hash, fname=cached.name, path=cached.parent, progressbar=progress)
+            _SOURCES[name] = ("download", cached.parent)
+            return cached
+        except Exception as exc:  # noqa: BLE001 - every failure is reported to the user below
+            tried.append(("download", f"{type(exc).__name__}: {exc}"))
+    raise DataError(_unavailable_message(meta, tried, what=f"{filename} of dataset {name!r}"))
+
+
+def _unavailable_message(meta: DatasetInfo, tried: list[tuple[str, str]], what: str | None = None) -> str:
+    lines = [f"{what or f'Dataset {meta.name!r}'} ({meta.title}) is not available. Sources tried:"]
     lines += [f"  - {where}: {why}" for where, why in tried]
     lines.append("How to fix it:")
     if meta.downloads:

@@ -204,16 +204,14 @@ def windowed_split(
     score is not inflated by near-identical neighbouring windows. ``val_size`` and ``test_size`` are
     fractions of the segments.
     """
-    from sklearn.model_selection import train_test_split
+    from ..splits import train_val_test
 
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
-    idx = np.arange(len(X))
-    rest, test = train_test_split(idx, test_size=test_size, stratify=y, random_state=seed)
-    train, val = train_test_split(rest, test_size=val_size / (1 - test_size), stratify=y[rest], random_state=seed)
+    split = train_val_test(y, val_size=val_size, test_size=test_size, seed=seed).sorted()
     parts = {}
-    for part, rows in (("train", np.sort(train)), ("val", np.sort(val)), ("test", np.sort(test))):
+    for part, rows in zip(("train", "val", "test"), split):
         W, src = segments(X[rows], length, step)
         parts[f"X_{part}"], parts[f"y_{part}"], parts[f"g_{part}"] = W, y[rows][src], rows[src]
     return WindowSplit(**parts)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from .. import config
-from . import _core
-from ._core import DataError, DatasetInfo, Download, cache_path, check_location, fetch, register
+from ._core import DataError, DatasetInfo, Download, cache_path, fetch_file, register
+from .labeled import LabeledData
 
 NAME = "medmnist"
 
@@ -52,6 +51,11 @@ _KNOWN_MD5 = {
     "dermamnist": "0744692d530f8e62ec473284d019b0c7",
 }
 _ZENODO = "https://zenodo.org/records/10519652/files/{flag}.npz"
+# Class names of the mirror's flags, as in MedMNIST's INFO table (RetinaMNIST: diabetic retinopathy grade).
+_LABEL_NAMES = {
+    "retinamnist": ["grad 0", "grad 1", "grad 2", "grad 3", "grad 4"],
+    "breastmnist": ["ondartet", "normal/godartet"],
+}
 
 
 def _medmnist_info() -> dict | None:
@@ -63,41 +67,14 @@ def _medmnist_info() -> dict | None:
 
 
 def _official(flag: str) -> tuple[str, str] | None:
-    """``(url, md5)`` of the official 28x28 file of ``flag``, or ``None`` when unknown."""
+    """``(url, "md5:<sum>")`` of the official 28x28 file of ``flag``, or ``None`` when unknown."""
     info = _medmnist_info()
     if info is not None and flag in info and info[flag].get("MD5"):
         entry = info[flag]
-        return entry.get("url") or _ZENODO.format(flag=flag), entry["MD5"].lower()
+        return entry.get("url") or _ZENODO.format(flag=flag), "md5:" + entry["MD5"].lower()
     if flag in _KNOWN_MD5:
-        return _ZENODO.format(flag=flag), _KNOWN_MD5[flag]
+        return _ZENODO.format(flag=flag), "md5:" + _KNOWN_MD5[flag]
     return None
-
-
-def _md5(path: Path) -> str:
-    h = hashlib.md5()  # noqa: S324 - MedMNIST publishes MD5 sums
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
-def flags_available() -> list[str]:
-    """MedMNIST flags that :func:`load` can serve here and now.
-
-    Offline: the flags whose file is in the cache or in the verified course mirror. Online also
-    RetinaMNIST and every flag whose official URL and MD5 are known (all 2-D flags when the
-    optional ``medmnist`` package is installed).
-    """
-    flags = {p.stem for p in cache_path(NAME).glob("*.npz") if p.stem in _known_flags()}
-    if (cache_path(NAME) / "retinamnist.npz").is_file():
-        flags.add("retinamnist")
-    mirror = config.mirror_dir()
-    for root in (cache_path(NAME), None if mirror is None else mirror / NAME):
-        if root is not None and check_location(NAME, root).ok:
-            flags.update(MIRROR_FILES)
-    if not config.offline():
-        flags.update(_known_flags())
-    return sorted(flags)
 
 
 def _known_flags() -> set[str]:
@@ -108,72 +85,65 @@ def _known_flags() -> set[str]:
     return known
 
 
-def _resolve(flag: str) -> Path:
-    """Path of the ``.npz`` for ``flag``: cache → course mirror → official download."""
-    if flag == "retinamnist":  # registered canonical download: fetch() does cache → mirror → download
-        return fetch(NAME) / MIRROR_FILES[flag]
-    tried: list[str] = []
+def flags_available() -> list[str]:
+    """MedMNIST flags that :func:`load` can serve here and now.
+
+    Offline: the flags whose file is in the cache or in the course mirror. Online also every flag whose
+    official URL and MD5 are known (all 2-D flags when the optional ``medmnist`` package is installed).
+    """
+    flags = {p.stem for p in cache_path(NAME).glob("*.npz") if p.stem in _known_flags()}
+    mirror = config.mirror_dir()
+    for folder in (cache_path(NAME), None if mirror is None else mirror / NAME):
+        if folder is not None:
+            flags.update(flag for flag, file in MIRROR_FILES.items() if (folder / file).is_file())
+    if not config.offline():
+        flags.update(_known_flags())
+    return sorted(flags)
+
+
+def path(flag: str) -> Path:
+    """The verified ``.npz`` of ``flag``: cache → course mirror → official download (one lookup path)."""
     official = _official(flag)
-    cached = cache_path(NAME) / f"{flag}.npz"
-    if cached.is_file():
-        if official is None:
-            tried.append(f"cache: {cached} exists but no official MD5 is known to check it (pip install medmnist)")
-        elif _md5(cached) == official[1]:
-            _core._SOURCES[NAME] = ("cache", cached.parent)
-            return cached
-        else:
-            tried.append(f"cache: {cached} has md5 {_md5(cached)}, expected {official[1]} (delete it)")
-    elif flag in MIRROR_FILES and check_location(NAME, cached.parent).ok:  # a copy of the mirror's folder
-        _core._SOURCES[NAME] = ("cache", cached.parent)
-        return cached.parent / MIRROR_FILES[flag]
-    else:
-        tried.append(f"cache: {cached} does not exist")
-    if flag in MIRROR_FILES:
-        mirror = config.mirror_dir()
-        if mirror is None:
-            tried.append("mirror: DYPLAB_DATA_MIRROR is not set")
-        else:
-            report = check_location(NAME, mirror / NAME)
-            if report.ok:
-                _core._SOURCES[NAME] = ("mirror", mirror / NAME)
-                return mirror / NAME / MIRROR_FILES[flag]
-            tried.append(f"mirror: {report.reason()}")
-    else:
-        tried.append("mirror: the course mirror holds only " + ", ".join(sorted(MIRROR_FILES)))
-    if config.offline():
-        tried.append("download: skipped because DYPLAB_OFFLINE=1")
-    elif official is None:
-        tried.append(
-            f"download: no official URL/MD5 known for {flag!r}; install the optional package "
-            "(`pip install medmnist`) so that its INFO table can be used"
-        )
-    else:
-        import pooch
-
-        url, md5 = official
-        try:
-            pooch.retrieve(url, known_hash=f"md5:{md5}", fname=cached.name, path=cached.parent, progressbar=True)
-            _core._SOURCES[NAME] = ("download", cached.parent)
-            return cached
-        except Exception as exc:  # noqa: BLE001 - reported below
-            tried.append(f"download: {type(exc).__name__}: {exc}")
-    lines = "\n".join(f"  - {t}" for t in tried)
-    raise DataError(f"MedMNIST {flag!r} is not available. Sources tried:\n{lines}")
+    return fetch_file(
+        NAME,
+        f"{flag}.npz",
+        url=official[0] if official else None,
+        known_hash=official[1] if official else None,
+        mirror_file=MIRROR_FILES.get(flag),
+        hint="install the optional package (`pip install medmnist`) so that its INFO table can be used",
+    )
 
 
-def load(flag: str, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
-    """Images and labels of one MedMNIST 28x28 split.
+def class_names(flag: str, n_classes: int) -> list[str]:
+    """Names of the classes of ``flag`` (from MedMNIST's INFO table when known, else the label numbers)."""
+    names = _LABEL_NAMES.get(flag)
+    info = _medmnist_info()
+    if names is None and info is not None and flag in info:
+        labels = info[flag].get("label", {})
+        names = [labels[str(i)] for i in range(len(labels))]
+    if names is None or len(names) != n_classes:
+        names = [str(i) for i in range(n_classes)]
+    return list(names)
 
-    Returns ``(X, y)``: ``X`` ``uint8`` of shape ``[N, 28, 28]`` (grey) or ``[N, 28, 28, 3]`` (colour),
-    ``y`` ``int64`` of shape ``[N]`` (always 1-D, also for the re-saved BreastMNIST; multi-label
-    flags such as ChestMNIST keep ``[N, L]``). ``split`` is ``'train'``, ``'val'`` or ``'test'``.
+
+def load(flag: str, split: str = "train") -> LabeledData:
+    """Images and labels of one MedMNIST 28x28 split (the official train/val/test division).
+
+    Returns :class:`LabeledData`: ``X`` ``uint8`` of shape ``[N, 28, 28]`` (grey) or ``[N, 28, 28, 3]``
+    (colour), ``y`` ``int64`` of shape ``[N]`` (also for the re-saved BreastMNIST), ``class_names``.
+    Multi-label flags (ChestMNIST) are refused: they are not single-label classification.
+    ``split`` is ``'train'``, ``'val'`` or ``'test'``.
     """
     flag = str(flag).lower()
     if split not in SPLITS:
         raise DataError(f"unknown MedMNIST split {split!r}; choose one of {', '.join(SPLITS)}")
     if flag.endswith("3d"):
         raise DataError(f"{flag!r} is a 3-D MedMNIST set; dyplab.data.medmnist loads the 2-D 28x28 sets only")
-    return read_npz(_resolve(flag), split)
+    X, y = read_npz(path(flag), split)
+    if y.ndim != 1:
+        raise DataError(f"MedMNIST {flag!r} is multi-label (labels {y.shape}); load it with read_npz()")
+    n_classes = max(int(y.max()) + 1, len(_LABEL_NAMES.get(flag, ())))
+    return LabeledData(X, y, class_names(flag, n_classes))
 
 
 def read_npz(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -31,11 +32,72 @@ INFO = register(
     )
 )
 
+# --------------------------------------------------------------------------- classes and record lists
+
+#: MIT-BIH beat symbol → AAMI EC57 class (as used by de Chazal et al. 2004).
+AAMI: dict[str, str] = {
+    **dict.fromkeys("NLRej", "N"),
+    **dict.fromkeys("AaJS", "S"),
+    **dict.fromkeys("VE", "V"),
+    "F": "F",
+    **dict.fromkeys("/fQ", "Q"),
+}
+AAMI_CLASSES: tuple[str, ...] = ("N", "S", "V", "F", "Q")
+#: The four classes of the inter-patient protocol (Q is excluded: 33 beats outside the paced records).
+INTER_CLASSES: tuple[str, ...] = ("N", "S", "V", "F")
+#: The five MIT-BIH beat types of the original B4 notebook (intra-patient protocol).
+ORIGINAL_CLASSES: tuple[str, ...] = ("N", "L", "R", "A", "V")
+
+#: de Chazal, O'Dwyer & Reilly, IEEE TBME 51(7):1196-1206 (2004): training set DS1 ...
+DS1: tuple[str, ...] = (
+    "101", "106", "108", "109", "112", "114", "115", "116", "118", "119", "122",
+    "124", "201", "203", "205", "207", "208", "209", "215", "220", "223", "230",
+)  # fmt: skip
+#: ... and test set DS2. The paced records 102, 104, 107 and 217 are in neither.
+DS2: tuple[str, ...] = (
+    "100", "103", "105", "111", "113", "117", "121", "123", "200", "202", "210",
+    "212", "213", "214", "219", "221", "222", "228", "231", "232", "233", "234",
+)  # fmt: skip
+#: DS1 records held out for validation (early stopping) in the inter-patient protocol, chosen from the DS1 class
+#: counts alone (never from DS2): 190 supraventricular (118, 220) and 536 ventricular (106, 118) beats from patients
+#: the network does not train on, while most S, V and F beats (209, 201, 207, 223, 208) stay in training.
+DS1_VAL: tuple[str, ...] = ("106", "118", "220")
+#: Four fixed folds of the 19 other DS1 records, for choosing a recipe by record-grouped cross-validation
+#: *within DS1* (never on DS2). Made from the DS1 class counts alone: each fold holds one of the records with
+#: many supraventricular beats (209, 201, 207, 223) and a share of the ventricular ones.
+DS1_CV_FOLDS: tuple[tuple[str, ...], ...] = (
+    ("209", "208", "101", "112", "122"),
+    ("201", "203", "114", "115", "230"),
+    ("207", "119", "109", "205", "108"),
+    ("223", "124", "215", "116"),
+)
+#: The paced records, in neither DS1 nor DS2.
+PACED_RECORDS: tuple[str, ...] = ("102", "104", "107", "217")
+
+
+def to_aami(symbols: Sequence[str] | np.ndarray) -> np.ndarray:
+    """Map MIT-BIH beat symbols to AAMI classes (``'N'``, ``'S'``, ``'V'``, ``'F'``, ``'Q'``)."""
+    sym = np.asarray(symbols).astype(str)
+    unknown = sorted(set(np.unique(sym)) - set(AAMI))
+    if unknown:
+        raise ValueError(f"Symbols without an AAMI class: {unknown}; keep only beats with symbols in {sorted(AAMI)}.")
+    return np.array([AAMI[s] for s in sym], dtype="<U1")
+
+
+def encode(labels: Sequence[str] | np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """Class names → integer ids (int64) in the order of ``classes``; unknown names raise ``ValueError``."""
+    lab = np.asarray(labels).astype(str)
+    lookup = {c: i for i, c in enumerate(classes)}
+    missing = sorted(set(np.unique(lab)) - set(lookup))
+    if missing:
+        raise ValueError(f"Labels {missing} are not among the classes {list(classes)}.")
+    return np.array([lookup[x] for x in lab], dtype=np.int64)
+
+
 # --------------------------------------------------------------------------- loaders
 
 SAMPLING_RATE_HZ = 360
 N_SAMPLES = 650_000
-PACED_RECORDS: tuple[str, ...] = ("102", "104", "107", "217")
 #: Annotation symbols that mark a heartbeat (WFDB convention); everything else is rhythm, noise or a comment.
 BEAT_SYMBOLS: frozenset[str] = frozenset("NLRBAaJSVrFejnE/fQ?")
 _CACHE_VERSION = 1
@@ -147,7 +209,7 @@ class RecordBeats(NamedTuple):
     """Segmented beats of one record (see :func:`record_beats`)."""
 
     waves: np.ndarray  # [n_beats, window] float32, band-passed, not normalised
-    rr: np.ndarray  # [n_beats, n_rr_features] float32 (see dyplab.ecg.RR_FEATURES)
+    rr: np.ndarray  # [n_beats, n_rr_features] float32 (see dyplab.signal.RR_FEATURES)
     symbols: np.ndarray  # [n_beats] str
     samples: np.ndarray  # [n_beats] R-peak sample index at the original 360 Hz
     fs: float  # sampling rate of ``waves``
@@ -169,7 +231,7 @@ def record_beats(
     The result is cached in the user's data cache (``dyplab.config.data_dir()``), keyed by all parameters,
     and written atomically; the course mirror is never written to.
     """
-    from .. import ecg
+    from .. import signal
 
     name = _check_record(rec)
     params = {
@@ -194,12 +256,12 @@ def record_beats(
     ecg_rec = load_record(name)
     beat = np.isin(ecg_rec.symbols, sorted(BEAT_SYMBOLS))
     samples, symbols = ecg_rec.samples[beat], ecg_rec.symbols[beat]
-    x = ecg.bandpass(ecg_rec.signal[:, lead_index(info, lead)], ecg_rec.fs, low=band[0], high=band[1])
-    x, fs = ecg.downsample(x, ecg_rec.fs, target_fs)
+    x = signal.bandpass(ecg_rec.signal[:, lead_index(info, lead)], ecg_rec.fs, low=band[0], high=band[1])
+    x, fs = signal.downsample(x, ecg_rec.fs, target_fs)
     factor = ecg_rec.fs / fs
     r_down = np.round(samples / factor).astype(np.int64)
-    rr = ecg.rr_features(samples, ecg_rec.fs, local_beats=local_beats)
-    waves, kept = ecg.segment_beats(x, r_down, before=round(before_s * fs), after=round(after_s * fs))
+    rr = signal.rr_features(samples, ecg_rec.fs, local_beats=local_beats)
+    waves, kept = signal.segment_beats(x, r_down, before=round(before_s * fs), after=round(after_s * fs))
     out = RecordBeats(
         waves.astype(np.float32), rr[kept].astype(np.float32), symbols[kept].astype("<U1"), samples[kept], float(fs)
     )

@@ -1,7 +1,7 @@
 """1D CNNs for single-heartbeat classification (notebook B4).
 
 - :class:`BeatCNN`: dyplab's compact network. Input is one row per beat, ``[z-scored window | RR features]``
-  (see :func:`dyplab.ecg.model_inputs`); the window goes through three small convolution blocks, the RR
+  (see :func:`model_inputs`); the window goes through three small convolution blocks, the RR
   features through a tiny MLP, and both are concatenated before the classifier head.
 - :class:`OriginalB4CNN`: the original B4 network (2.2 M parameters, 500-sample windows) kept as a reference
   for the benchmark ``benchmarks/ecg_intra_patient.py``.
@@ -9,8 +9,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import torch
 from torch import nn
+
+from ..signal import RELATIVE_RR, RR_FEATURES, zscore
+
+#: B4's inter-patient recipe, chosen among candidate recipes by F1(S) + F1(V) on the pooled out-of-fold
+#: predictions of :data:`dyplab.data.mitbih.DS1_CV_FOLDS` (each fold: train on the other folds, early-stop on :data:`dyplab.data.mitbih.DS1_VAL`).
+#: Inputs: z-scored MLII beat, the same minus the record's median beat (:func:`dyplab.signal.minus_record_median`) as a
+#: second channel, and the relative RR features; N beats capped, square-root class weights, 3-seed ensemble.
+INTER_RECIPE: dict[str, object] = {
+    "channels": ("beat", "beat_minus_record_median"),
+    "rr_features": RELATIVE_RR,
+    "max_n_beats": 15_000,
+    "class_weight_power": 0.5,
+    "lr": 1e-3,
+    "max_epochs": 12,
+    "patience": 3,
+    "n_models": 3,
+}
+
+
+def model_inputs(waves: np.ndarray, rr: np.ndarray | None = None, features: Sequence[str] | None = None) -> np.ndarray:
+    """Network input: z-scored beats, with RR features appended as extra columns (float32 [n, window + k]).
+
+    ``rr`` holds all :data:`RR_FEATURES` columns; ``features`` picks some of them by name (default: all).
+    :class:`dyplab.models.ecg.BeatCNN` splits the columns again, so ``(X, y)`` can go straight to ``fit``.
+    """
+    z = zscore(waves)
+    if rr is None:
+        return z
+    rr = np.asarray(rr, dtype=np.float32)
+    if rr.ndim != 2 or len(rr) != len(z) or rr.shape[1] != len(RR_FEATURES):
+        raise ValueError(f"rr must be [n_beats, {len(RR_FEATURES)}] with n_beats={len(z)}; got shape {rr.shape}.")
+    if features is not None:
+        unknown = sorted(set(features) - set(RR_FEATURES))
+        if unknown:
+            raise ValueError(f"Unknown RR features {unknown}; choose from {list(RR_FEATURES)}.")
+        rr = rr[:, [RR_FEATURES.index(f) for f in features]]
+    return np.concatenate([z, rr], axis=1)
 
 
 def _conv_block(c_in: int, c_out: int, kernel: int, pool: int) -> nn.Sequential:
