@@ -181,10 +181,33 @@ def test_bad_manifest_is_a_clear_error(tmp_path):
 
 
 def test_transform_gives_normalised_tensors():
+    from dyplab.data import image_tensors
+
     a = np.full((16, 16, 3), 255, np.uint8)
-    x = images.transform()(a)
+    x = image_tensors.transform()(a)
     assert tuple(x.shape) == (3, 16, 16)
-    back = images.denormalize(x)
+    back = image_tensors.denormalize(x)
     assert back.shape == (16, 16, 3) and np.allclose(back, 1.0, atol=1e-5)
-    y = images.transform(augment=True)(a)
+    y = image_tensors.transform(augment=True)(a)
     assert tuple(y.shape) == (3, 16, 16)
+    batch = image_tensors.to_tensors(np.stack([a, a]))
+    assert tuple(batch.shape) == (2, 3, 16, 16) and np.allclose(batch.numpy(), x.numpy()[None], atol=1e-6)
+
+
+def test_prepare_gives_datasets_for_fit(tmp_path, isolated_cache):
+    import torch
+
+    from dyplab.training import to_dataset
+
+    root = tmp_path / "imgs"
+    for c in ("a", "b"):
+        for i in range(10):
+            _save(Image.new("RGB", (12, 12), (20 * i, 0, 0)), root / c / f"{i}.png")
+    prepared = images.prepare(images.scan(root), 8, tmp_path / "split.csv", root=root, val_size=0.2, test_size=0.2)
+    assert prepared.X.shape == (20, 8, 8, 3) and prepared.images("test").shape == (4, 8, 8, 3)
+    ds = to_dataset(prepared.dataset("train", augment=True))  # accepted by dyplab.training.fit
+    x, y = ds[0]
+    assert type(x) is torch.Tensor and tuple(x.shape) == (3, 8, 8) and y in (0, 1)
+    X, y = prepared.tensors("val")
+    assert tuple(X.shape) == (4, 3, 8, 8) and y.dtype == torch.int64
+    assert [p.parent.name for p in prepared.paths("val")] == [prepared.class_names[i] for i in y.tolist()]

@@ -51,3 +51,20 @@ def load(root: str | Path | None = None) -> LabeledData:
     the decoded cache and the split manifest are :mod:`dyplab.data.images`.
     """
     return images.scan(image_root() if root is None else root)
+
+
+def manifest_path() -> Path:
+    """Where the flowers' split manifest is kept: ``<data cache>/derived/flowers/split.csv``."""
+    from .. import config
+
+    return config.data_dir() / "derived" / "flowers" / "split.csv"
+
+
+def prepare(size: int = 96, *, root: str | Path | None = None, seed: int = 42) -> images.ImageSplit:
+    """The flowers decoded at ``size`` and split 70/15/15 (stratified, ``seed``) by the shared manifest.
+
+    The first call writes the manifest (:func:`manifest_path`), later calls read it, so C1, C2 and C3
+    use the same test images whichever notebook runs first.
+    """
+    folder = image_root() if root is None else Path(root)
+    return images.prepare(load(folder), size, manifest_path(), root=folder, seed=seed)

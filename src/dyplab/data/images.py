@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -323,45 +324,70 @@ def split_manifest(
     return split
 
 
-# --------------------------------------------------------------------------- tensors for a model
+# --------------------------------------------------------------------------- split, decoded
 
 
-def transform(*, augment: bool = False, normalization: dict | None = None):
-    """A callable ``uint8 [H, W, 3] array or PIL image -> float tensor [3, H, W]``, normalised.
+@dataclass
+class ImageSplit:
+    """An image folder decoded at ``size`` and divided by a manifest: everything a notebook trains on.
 
-    ``augment=True`` adds the course's training augmentation: horizontal flip, rotation up to 15°
-    and colour jitter (brightness, contrast, saturation 0.2, hue 0.1).
+    ``data`` holds the paths (``data.X``) and labels, ``X`` the decoded ``uint8`` images in the same order,
+    ``split`` the train/val/test indices read from (or written to) ``manifest``.
     """
-    import torch
-    from torchvision.transforms import v2
 
-    norm = normalization or NORMALIZATION
-    steps: list = [v2.ToImage()]
-    if augment:
-        steps += [
-            v2.RandomHorizontalFlip(0.5),
-            v2.RandomRotation(15),
-            v2.ColorJitter(brightness=0.2, contrast=0.2, saturation=0.2, hue=0.1),
-        ]
-    steps += [v2.ToDtype(torch.float32, scale=True), v2.Normalize(mean=norm["mean"], std=norm["std"])]
-    return v2.Compose(steps)
+    data: LabeledData
+    X: np.ndarray
+    split: object
+    size: int
+    manifest: Path
+
+    @property
+    def class_names(self) -> list[str]:
+        return self.data.class_names
+
+    def index(self, part: str) -> np.ndarray:
+        if part not in SPLITS:
+            raise ValueError(f"part must be one of {SPLITS}, got {part!r}")
+        return np.asarray(getattr(self.split, part), dtype=np.int64)
+
+    def images(self, part: str) -> np.ndarray:
+        """The ``uint8`` images ``[n, size, size, 3]`` of ``part``."""
+        return self.X[self.index(part)]
+
+    def labels(self, part: str) -> np.ndarray:
+        return self.data.y[self.index(part)]
+
+    def paths(self, part: str) -> list[Path]:
+        return [Path(self.data.X[i]) for i in self.index(part)]
+
+    def dataset(self, part: str, *, augment: bool = False):
+        """A torch ``Dataset`` of normalised tensors (augmented when ``augment``), for ``dyplab.training.fit``."""
+        from .image_tensors import ArrayImages
+
+        return ArrayImages(self.images(part), self.labels(part), augment=augment)
+
+    def tensors(self, part: str):
+        """``(X, y)``: normalised float tensor ``[n, 3, size, size]`` and int64 labels, for evaluation."""
+        import torch
+
+        from .image_tensors import to_tensors
+
+        return to_tensors(self.images(part)), torch.from_numpy(self.labels(part))
 
 
-def denormalize(x, normalization: dict | None = None) -> np.ndarray:
-    """Undo :func:`transform`'s normalisation: tensor/array ``[3, H, W]`` or ``[N, 3, H, W]`` -> ``[..., H, W, 3]`` in 0..1."""
-    norm = normalization or NORMALIZATION
-    a = np.asarray(x.detach().cpu() if hasattr(x, "detach") else x, dtype=np.float32)
-    mean = np.asarray(norm["mean"], dtype=np.float32).reshape(3, 1, 1)
-    std = np.asarray(norm["std"], dtype=np.float32).reshape(3, 1, 1)
-    a = a * std + mean
-    return np.clip(np.moveaxis(a, -3, -1), 0.0, 1.0)
+def prepare(data: LabeledData, size: int, manifest: str | Path, *, root: str | Path | None = None,
+            val_size: float = 0.15, test_size: float = 0.15, seed: int = 42) -> ImageSplit:
+    """Decode ``data`` at ``size`` (:func:`load_arrays`, cached) and split it (:func:`split_manifest`)."""
+    split = split_manifest(data, manifest, root=root, val_size=val_size, test_size=test_size, seed=seed)
+    return ImageSplit(data=data, X=load_arrays(data, size), split=split, size=int(size), manifest=Path(manifest))
 
 
 __all__ = [
     "IMAGE_EXTENSIONS",
     "NORMALIZATION",
+    "ImageSplit",
+    "prepare",
     "cache_file",
-    "denormalize",
     "load_arrays",
     "load_image",
     "problem",
@@ -370,7 +396,6 @@ __all__ = [
     "scan",
     "split_manifest",
     "to_rgb",
-    "transform",
     "write_manifest",
 ]
 
