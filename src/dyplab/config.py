@@ -117,11 +117,6 @@ def _mps_available() -> bool:
     return bool(backend is not None and backend.is_available())
 
 
-def accelerator() -> str:
-    """The Lightning accelerator name for :func:`device`."""
-    return {"cuda": "gpu", "mps": "mps"}.get(device().type, "cpu")
-
-
 def data_dir() -> Path:
     """The user's data cache (``DYPLAB_DATA_DIR`` or a per-user cache folder)."""
     env = os.environ.get("DYPLAB_DATA_DIR")

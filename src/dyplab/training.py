@@ -29,7 +29,7 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,9 @@ __all__ = [
 ]
 
 HISTORY_COLUMNS = ["epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr"]
-_MONITORS = {"val_loss": "min", "val_acc": "max"}
+_MONITORS = {
+    "val_loss": "min", "val_acc": "max", "val_balanced_acc": "max", "val_macro_f1": "max", "val_auroc": "max",
+}
 _OPTIMIZERS = ("adam", "adamw", "sgd")
 _SCHEDULES = (None, "plateau", "onecycle", "cosine")
 
@@ -319,19 +321,26 @@ def predict(model: nn.Module, data: Any, **kw: Any) -> np.ndarray:
 class ClassifierModule(L.LightningModule):
     """A LightningModule around any classifier ``nn.Module`` returning logits ``[N, C]``.
 
-    Logs epoch-level ``train_loss``, ``train_acc``, ``val_loss`` and ``val_acc`` computed over all
-    samples (sums, not means of batch means) and keeps one row per epoch in :attr:`history`.
+    Epoch-level metrics are accumulated by torchmetrics (weighted over all samples, synchronised across
+    processes under DDP): ``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``, ``val_balanced_acc``
+    (mean recall over classes), ``val_macro_f1`` and, when monitored, ``val_auroc``. One row per epoch is
+    kept in :attr:`history`.
+
+    ``optimizer`` is ``"adam"``, ``"adamw"``, ``"sgd"`` or a callable ``params -> Optimizer`` (e.g. lower
+    rates for a pretrained backbone); ``schedule`` is ``None``, ``"plateau"``, ``"onecycle"``, ``"cosine"`` or a
+    callable ``(optimizer, total_steps) -> LRScheduler`` stepped after every batch (e.g. warm-up for a ViT).
     """
 
     def __init__(self, model: nn.Module, *, loss: nn.Module | None = None, lr: float = 1e-3,
-                 optimizer: str = "adam", weight_decay: float = 0.0, schedule: str | None = None,
-                 monitor: str = "val_loss", momentum: float = 0.9, plateau_patience: int = 2,
-                 plateau_factor: float = 0.5) -> None:
+                 optimizer: str | Callable[..., torch.optim.Optimizer] = "adam", weight_decay: float = 0.0,
+                 schedule: str | Callable[..., Any] | None = None, monitor: str = "val_loss",
+                 momentum: float = 0.9, plateau_patience: int = 2, plateau_factor: float = 0.5) -> None:
         super().__init__()
-        if optimizer not in _OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {_OPTIMIZERS}; got {optimizer!r}.")
-        if schedule not in _SCHEDULES:
-            raise ValueError(f"schedule must be one of {_SCHEDULES}; got {schedule!r}.")
+        if not callable(optimizer) and optimizer not in _OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {_OPTIMIZERS} or a callable params -> Optimizer; got {optimizer!r}.")
+        if not callable(schedule) and schedule not in _SCHEDULES:
+            raise ValueError(f"schedule must be one of {_SCHEDULES} or a callable (optimizer, total_steps) -> "
+                             f"scheduler; got {schedule!r}.")
         if monitor not in _MONITORS:
             raise ValueError(f"monitor must be one of {tuple(_MONITORS)}; got {monitor!r}.")
         if not (lr > 0 and math.isfinite(lr)):
@@ -339,7 +348,7 @@ class ClassifierModule(L.LightningModule):
         self.model = model
         self.loss_fn = loss if loss is not None else nn.CrossEntropyLoss()
         self.lr = float(lr)
-        self.optimizer_name = optimizer
+        self.optimizer = optimizer
         self.weight_decay = float(weight_decay)
         self.schedule = schedule
         self.monitor = monitor
@@ -347,54 +356,58 @@ class ClassifierModule(L.LightningModule):
         self.plateau_patience = plateau_patience
         self.plateau_factor = plateau_factor
         self.history: list[dict[str, float]] = []
-        self._train_sums: list[torch.Tensor] | None = None
-        self._val_sums: list[torch.Tensor] | None = None
+        self.epoch_metrics = nn.ModuleDict()  # created at the first batch, when the number of classes is known
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x)
 
-    def _step(self, batch: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def _metrics(self, stage: str, n_classes: int) -> nn.ModuleDict:
+        key = f"{stage}_metrics"  # "train" itself would clash with nn.Module.train
+        if key not in self.epoch_metrics:
+            from torchmetrics import MeanMetric
+            from torchmetrics.classification import MulticlassAccuracy, MulticlassAUROC, MulticlassF1Score
+
+            metrics: dict[str, nn.Module] = {"loss": MeanMetric(), "acc": MulticlassAccuracy(n_classes, average="micro")}
+            if stage == "val":
+                metrics["balanced_acc"] = MulticlassAccuracy(n_classes, average="macro")
+                metrics["macro_f1"] = MulticlassF1Score(n_classes, average="macro")
+                if self.monitor == "val_auroc":
+                    metrics["auroc"] = MulticlassAUROC(n_classes)
+            self.epoch_metrics[key] = nn.ModuleDict(metrics).to(self.device)
+        return self.epoch_metrics[key]
+
+    def _step(self, batch: Any, stage: str) -> tuple[torch.Tensor, int]:
         x, y = _split_batch(batch)
         if y is None:
             raise ValueError("Training needs labelled batches (x, y).")
         logits = self.model(x)
         _check_logits(logits, y)
         loss = self.loss_fn(logits, y)
-        correct = (logits.detach().argmax(dim=1) == y).sum()
-        return loss, correct, y
+        metrics = self._metrics(stage, logits.shape[1])
+        detached = logits.detach()
+        metrics["loss"].update(loss.detach(), weight=len(y))
+        for name, metric in metrics.items():
+            if name != "loss":
+                metric.update(detached, y)
+        return loss, len(y)
 
-    @staticmethod
-    def _accumulate(sums: list[torch.Tensor] | None, loss: torch.Tensor, correct: torch.Tensor,
-                    n: int) -> list[torch.Tensor]:
-        # Sums stay on the device (no sync per step); MPS has no float64, so it sums in float32.
-        dtype = torch.float32 if loss.device.type == "mps" else torch.float64
-        vals = [loss.detach().to(dtype) * n, correct.to(torch.int64)]
-        if sums is None:
-            return [*vals, torch.tensor(n, dtype=torch.int64)]
-        return [sums[0] + vals[0], sums[1] + vals[1], sums[2] + n]
-
-    @staticmethod
-    def _finish(sums: list[torch.Tensor] | None) -> tuple[float, float]:
-        if sums is None:
-            return float("nan"), float("nan")
-        total, correct, n = float(sums[0]), int(sums[1]), int(sums[2])
-        return total / n, correct / n
-
-    def on_train_epoch_start(self) -> None:
-        self._train_sums = None
+    def _compute(self, stage: str) -> dict[str, float]:
+        """The epoch's values of ``stage``'s metrics (NaN when the stage saw no batch), then reset them."""
+        metrics = self.epoch_metrics[f"{stage}_metrics"] if f"{stage}_metrics" in self.epoch_metrics else None
+        if metrics is None or not metrics["loss"].update_called:
+            return {}
+        values = {f"{stage}_{name}": float(metric.compute()) for name, metric in metrics.items()}
+        for metric in metrics.values():
+            metric.reset()
+        return values
 
     def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
-        loss, correct, y = self._step(batch)
-        self._train_sums = self._accumulate(self._train_sums, loss, correct, len(y))
-        self.log("loss", loss.detach(), on_step=True, on_epoch=False, prog_bar=True, batch_size=len(y))
+        loss, n = self._step(batch, "train")
+        self.log("loss", loss.detach(), on_step=True, on_epoch=False, prog_bar=True, batch_size=n)
         return loss
 
-    def on_validation_epoch_start(self) -> None:
-        self._val_sums = None
-
     def validation_step(self, batch: Any, batch_idx: int) -> None:
-        loss, correct, y = self._step(batch)
-        self._val_sums = self._accumulate(self._val_sums, loss, correct, len(y))
+        self._step(batch, "val")
 
     def _current_lr(self) -> float:
         try:
@@ -405,26 +418,22 @@ class ClassifierModule(L.LightningModule):
     def on_validation_epoch_end(self) -> None:
         if self.trainer.sanity_checking:
             return
-        val_loss, val_acc = self._finish(self._val_sums)
-        train_loss, train_acc = self._finish(self._train_sums)
-        self.log("val_loss", val_loss, prog_bar=True)
-        self.log("val_acc", val_acc, prog_bar=True)
-        if self._train_sums is not None:
-            self.log("train_loss", train_loss)
-            self.log("train_acc", train_acc, prog_bar=True)
-        self._record(train_loss, train_acc, val_loss, val_acc)
+        row = {**self._compute("train"), **self._compute("val")}
+        for key, value in row.items():
+            self.log(key, value, prog_bar=key in ("val_loss", "val_acc", "train_acc", self.monitor))
+        self._record(row)
 
     def on_train_epoch_end(self) -> None:
         # Without a validation loop the epoch is recorded here (val columns NaN).
         if not self.history or self.history[-1]["epoch"] != self.current_epoch + 1:
-            train_loss, train_acc = self._finish(self._train_sums)
-            self.log("train_loss", train_loss)
-            self.log("train_acc", train_acc)
-            self._record(train_loss, train_acc, float("nan"), float("nan"))
+            row = self._compute("train")
+            for key, value in row.items():
+                self.log(key, value)
+            self._record(row)
 
-    def _record(self, train_loss: float, train_acc: float, val_loss: float, val_acc: float) -> None:
-        row = {"epoch": self.current_epoch + 1, "train_loss": train_loss, "train_acc": train_acc,
-               "val_loss": val_loss, "val_acc": val_acc, "lr": self._current_lr()}
+    def _record(self, values: dict[str, float]) -> None:
+        row = {"epoch": self.current_epoch + 1, **{c: values.get(c, float("nan")) for c in HISTORY_COLUMNS[1:-1]},
+               **{k: v for k, v in values.items() if k not in HISTORY_COLUMNS}, "lr": self._current_lr()}
         if self.history and self.history[-1]["epoch"] == row["epoch"]:
             self.history[-1] = row  # several validations in one epoch: keep the last
         else:
@@ -434,14 +443,19 @@ class ClassifierModule(L.LightningModule):
         params = [p for p in self.model.parameters() if p.requires_grad]
         if not params:
             raise ValueError("The model has no trainable parameters (all requires_grad=False).")
-        if self.optimizer_name == "adam":
+        if callable(self.optimizer):
+            opt = self.optimizer(params)
+        elif self.optimizer == "adam":
             opt = torch.optim.Adam(params, lr=self.lr, weight_decay=self.weight_decay)
-        elif self.optimizer_name == "adamw":
+        elif self.optimizer == "adamw":
             opt = torch.optim.AdamW(params, lr=self.lr, weight_decay=self.weight_decay)
         else:
             opt = torch.optim.SGD(params, lr=self.lr, momentum=self.momentum, weight_decay=self.weight_decay)
         if self.schedule is None:
             return opt
+        if callable(self.schedule):
+            sched = self.schedule(opt, int(self.trainer.estimated_stepping_batches))
+            return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
         if self.schedule == "plateau":
             sched = torch.optim.lr_scheduler.ReduceLROnPlateau(
                 opt, mode=_MONITORS[self.monitor], factor=self.plateau_factor, patience=self.plateau_patience)
@@ -549,6 +563,31 @@ def _bars_off() -> bool:
     return ci or os.environ.get("DYPLAB_PROGRESS", "").strip().lower() in {"0", "false", "no", "off"}
 
 
+@contextlib.contextmanager
+def _restored_process_state() -> Iterator[None]:
+    """Put back what Lightning changes for the whole process: the SIGINT handler, PyTorch's deterministic
+    mode and ``CUBLAS_WORKSPACE_CONFIG``.
+
+    Lightning answers Ctrl+C / "Interrupt kernel" by ignoring SIGINT for good and calling ``sys.exit``;
+    restoring the handler keeps the notebook interruptible, and :func:`fit` raises ``KeyboardInterrupt``.
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    old_sigint = signal.getsignal(signal.SIGINT) if in_main else None
+    prev_det = torch.are_deterministic_algorithms_enabled()
+    prev_warn = torch.is_deterministic_algorithms_warn_only_enabled()
+    prev_cublas = os.environ.get("CUBLAS_WORKSPACE_CONFIG")
+    try:
+        yield
+    finally:
+        if in_main and old_sigint is not None:
+            signal.signal(signal.SIGINT, old_sigint)
+        torch.use_deterministic_algorithms(prev_det, warn_only=prev_warn)
+        if prev_cublas is None:
+            os.environ.pop("CUBLAS_WORKSPACE_CONFIG", None)
+        else:
+            os.environ["CUBLAS_WORKSPACE_CONFIG"] = prev_cublas
+
+
 def _accelerator(dev: torch.device) -> tuple[str, Any]:
     if dev.type == "cuda":
         return "gpu", [dev.index if dev.index is not None else 0]
@@ -565,9 +604,9 @@ def fit(
     max_epochs: int,
     lr: float = 1e-3,
     batch_size: int = 64,
-    optimizer: str = "adam",
+    optimizer: str | Callable[..., torch.optim.Optimizer] = "adam",
     weight_decay: float = 0.0,
-    schedule: str | None = None,
+    schedule: str | Callable[..., Any] | None = None,
     patience: int | None = 5,
     monitor: str = "val_loss",
     class_weights: Sequence[float] | None = None,
@@ -582,15 +621,20 @@ def fit(
     verbose: bool = False,
     callbacks: Sequence[Callback] = (),
     eval_batch_size: int | None = None,
+    devices: Any = None,
+    strategy: Any = "auto",
 ) -> FitResult:
     """Train a classifier with Lightning and return it with the best epoch's weights restored.
 
     - ``train``/``val``: Dataset, DataLoader or ``(X, y)``; DataLoaders are built with ``num_workers=0``
       and the training set is shuffled with a generator seeded by ``seed``.
-    - Early stopping on ``monitor`` (``"val_loss"`` minimised, ``"val_acc"`` maximised) after
-      ``patience`` epochs without improvement (``None`` turns it off).
+    - Early stopping on ``monitor`` (``"val_loss"`` minimised; ``"val_acc"``, ``"val_balanced_acc"``,
+      ``"val_macro_f1"``, ``"val_auroc"`` maximised) after ``patience`` epochs without improvement
+      (``None`` turns it off); the same criterion picks the best epoch.
+    - ``optimizer``: ``"adam"``, ``"adamw"``, ``"sgd"`` or a callable ``params -> Optimizer``.
     - ``schedule``: ``None``, ``"plateau"`` (halve LR when ``monitor`` stalls), ``"onecycle"`` (per step,
-      peak ``lr``) or ``"cosine"`` (to 0 over ``max_epochs``).
+      peak ``lr``), ``"cosine"`` (to 0 over ``max_epochs``) or a callable ``(optimizer, total_steps) ->
+      scheduler`` stepped after every batch (warm-up, for example).
     - ``loss`` defaults to ``CrossEntropyLoss(weight=class_weights)``.
     - One row per epoch (``epoch, train_loss, train_acc, val_loss, val_acc, lr``; accuracies are
       correct / all samples, ``lr`` is the value at the end of the epoch) goes to ``log_dir/history.csv``
@@ -605,6 +649,9 @@ def fit(
       ``verbose=True`` shows Lightning's own messages and the model summary.
     - Extra: ``callbacks`` (more Lightning callbacks), ``gradient_clip_val``, ``eval_batch_size``
       (validation batch size, default ``max(batch_size, 256)``).
+    - Several devices: ``devices`` and ``strategy`` go to Lightning's ``Trainer`` as they are, e.g.
+      ``device="cuda", devices=4, strategy="ddp"`` on a GPU server (run it from a script, not a notebook:
+      DDP starts one process per device). Metrics are synchronised across processes.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
@@ -623,7 +670,8 @@ def fit(
         loss = nn.CrossEntropyLoss(weight=weight)
 
     dev = _resolve_device(device)
-    accelerator, devices = _accelerator(dev)
+    accelerator, default_devices = _accelerator(dev)
+    devices = default_devices if devices is None else devices
     if deterministic is None:
         deterministic = dev.type == "cpu"
     log_dir = Path(log_dir) if log_dir is not None else config.results_dir("runs", name)
@@ -652,19 +700,12 @@ def fit(
         cbs.append(_ProgressBar(refresh_rate=max(1, len(train_loader) // 20)))
 
     model.train()  # a model coming back from an earlier fit/evaluation is in eval mode
-    prev_det = torch.are_deterministic_algorithms_enabled()
-    prev_warn = torch.is_deterministic_algorithms_warn_only_enabled()
-    prev_cublas = os.environ.get("CUBLAS_WORKSPACE_CONFIG")
-    # Lightning answers Ctrl+C / "Interrupt kernel" by ignoring SIGINT for good and calling sys.exit;
-    # we put the handler back and raise KeyboardInterrupt after restoring the best weights so far.
-    in_main = threading.current_thread() is threading.main_thread()
-    old_sigint = signal.getsignal(signal.SIGINT) if in_main else None
     interrupted = False
     t0 = time.perf_counter()
     try:
-        with _quiet_lightning(verbose):
+        with _restored_process_state(), _quiet_lightning(verbose):
             trainer = L.Trainer(
-                max_epochs=int(max_epochs), accelerator=accelerator, devices=devices, logger=False,
+                max_epochs=int(max_epochs), accelerator=accelerator, devices=devices, strategy=strategy, logger=False,
                 enable_checkpointing=False, enable_model_summary=verbose, enable_progress_bar=show_bar,
                 callbacks=cbs, deterministic=True if deterministic else None, default_root_dir=str(log_dir),
                 num_sanity_val_steps=0, check_val_every_n_epoch=1, gradient_clip_val=gradient_clip_val,
@@ -678,14 +719,8 @@ def fit(
                 interrupted = True
     finally:
         elapsed = time.perf_counter() - t0
-        if in_main and old_sigint is not None:
-            signal.signal(signal.SIGINT, old_sigint)
-        torch.use_deterministic_algorithms(prev_det, warn_only=prev_warn)
-        if prev_cublas is None:
-            os.environ.pop("CUBLAS_WORKSPACE_CONFIG", None)
-        else:
-            os.environ["CUBLAS_WORKSPACE_CONFIG"] = prev_cublas
-        history = pd.DataFrame(module.history, columns=HISTORY_COLUMNS)
+        history = pd.DataFrame(module.history)
+        history = history.reindex(columns=[*HISTORY_COLUMNS, *[c for c in history.columns if c not in HISTORY_COLUMNS]])
         history["epoch"] = history["epoch"].astype(int)
         history.to_csv(csv_path, index=False)
 
