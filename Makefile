@@ -9,7 +9,7 @@ ifneq ($(MIRROR_DEFAULT),)
 export DYPLAB_DATA_MIRROR ?= $(MIRROR_DEFAULT)
 endif
 
-.PHONY: demo test test-fast lint bench install clean
+.PHONY: demo test test-fast lint bench check-class install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/mnist_cnn.py
 	$(BIN)/python benchmarks/ecg_intra_patient.py
+
+# Every notebook in the class profile, checked against its issue's targets (not in CI: about an hour).
+check-class: $(STAMP)
+	$(BIN)/python scripts/check_class.py
 
 clean:
 	rm -rf $(VENV) reports results .pytest_cache

@@ -12,6 +12,7 @@ import pytest
 
 from dyplab import runner
 
+TARGETS = Path(__file__).resolve().parent / "notebook_targets"
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 
@@ -63,9 +64,16 @@ def test_notebook_runs_in_smoke_profile(path: Path, tmp_path: Path, monkeypatch)
     )
     print(f"\n[timing] {path.name}: {time.perf_counter() - start:.1f} s in smoke")
     assert result.status == "ok", f"{path.name} failed: {result.error}"
+    problems = runner.check_targets(runner.notebook_id(path), tmp_path / "results", TARGETS, "smoke")
+    assert not problems, "\n".join(problems)
 
 
 def test_readme_lists_exactly_the_notebooks_that_exist() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     linked = set(re.findall(r"\(notebooks/([^)]+\.ipynb)\)", readme))
     assert linked == {p.name for p in NOTEBOOKS}
+
+
+def test_every_notebook_has_targets_for_its_headline_metrics() -> None:
+    missing = [p.name for p in NOTEBOOKS if not (TARGETS / f"{runner.notebook_id(p)}.json").is_file()]
+    assert not missing, f"notebooks without tests/notebook_targets/<id>.json: {missing}"

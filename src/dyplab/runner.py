@@ -103,28 +103,24 @@ def execute_notebook(
 
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
-    env_backup = {k: os.environ.get(k) for k in ("DYPLAB_PROFILE", "DYPLAB_RESULTS_DIR", "DYPLAB_PROGRESS", "MPLBACKEND")}
-    os.environ["DYPLAB_PROFILE"] = profile
-    os.environ["DYPLAB_PROGRESS"] = "0"  # nobody watches a headless run; keep the reports free of progress bars
-    os.environ["DYPLAB_RESULTS_DIR"] = str(Path(results_dir or Path.cwd() / "results").resolve())
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env = {
+        **os.environ,
+        "DYPLAB_PROFILE": profile,
+        "DYPLAB_PROGRESS": "0",  # nobody watches a headless run; keep the reports free of progress bars
+        "DYPLAB_RESULTS_DIR": str(Path(results_dir or Path.cwd() / "results").resolve()),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     start = time.perf_counter()
     status, error = "ok", ""
     try:
-        client.execute()
+        client.execute(env=env)  # the settings reach the kernel only; this process's environment is untouched
     except (CellExecutionError, CellTimeoutError) as exc:
         status, error = "failed", _short_error(exc)
     except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed run, not a crash of the runner
         status, error = "failed", f"{type(exc).__name__}: {exc}"
-    finally:
-        for key, value in env_backup.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     seconds = time.perf_counter() - start
 
     executed_path = html_path = None
@@ -143,9 +139,13 @@ def execute_notebook(
 
 
 def _short_error(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    tail = [line for line in text if line.strip()][-3:]
-    return " | ".join(tail)[:500]
+    """The exception's type and the first line of its message (what failed), e.g. which data set is missing."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        first = next((line.strip() for line in str(evalue or "").splitlines() if line.strip()), "")
+        return f"{ename}: {first}"[:500] + " (full traceback in the executed notebook)"
+    text = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return " | ".join(text[-3:])[:500]
 
 
 def run(
@@ -178,3 +178,34 @@ def summary_table(results: list[RunResult]) -> str:
     failed = sum(r.status != "ok" for r in results)
     lines += ["-" * 28, f"{'totalt':<10} {f'{failed} feil' if failed else 'ok':<8} {total:>8.1f}"]
     return "\n".join(lines)
+
+
+def check_targets(nb_id: str, results_root: Path, targets_dir: Path, profile: str) -> list[str]:
+    """Compare the headline metrics a notebook recorded with the bounds in ``targets_dir/<id>.json``.
+
+    The targets file holds ``{"smoke": {"metric": [lo, hi]}, "class": {...}}``. Returns one line per
+    problem (summary missing, metric missing, value outside its bounds); an empty list means all is well.
+    A notebook without a targets file has nothing to check.
+    """
+    import json
+
+    from . import results
+
+    target_file = Path(targets_dir) / f"{nb_id}.json"
+    if not target_file.is_file():
+        return []
+    bounds = json.loads(target_file.read_text(encoding="utf-8")).get(profile, {})
+    if not bounds:
+        return []
+    summary = results.load(nb_id, root=results_root)
+    if summary is None:
+        return [f"{nb_id}: no {results.SUMMARY} was recorded (call dyplab.results.record in the notebook)"]
+    recorded = summary.get("metrics", {})
+    problems = []
+    for metric, (lo, hi) in bounds.items():
+        value = recorded.get(metric)
+        if not isinstance(value, (int, float)):
+            problems.append(f"{nb_id}: metric {metric!r} was not recorded (recorded: {sorted(recorded)})")
+        elif not lo <= value <= hi:
+            problems.append(f"{nb_id}: {metric} = {value:.4g} is outside [{lo}, {hi}] ({profile} profile)")
+    return problems

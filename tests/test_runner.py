@@ -1,0 +1,71 @@
+"""Course machinery: target checks on recorded metrics, the error headline, the kernel's environment."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient.exceptions import CellExecutionError
+
+from dyplab import results, runner
+
+
+def _record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, metrics: dict) -> Path:
+    root = tmp_path / "results"
+    monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(root))
+    results.record("X1", metrics)
+    return root
+
+
+def test_check_targets_reports_missing_and_out_of_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    (targets / "X1.json").write_text(json.dumps({"smoke": {"acc": [0.5, 1.0], "auc": [0.6, 1.0]}, "class": {}}))
+    assert runner.check_targets("X1", tmp_path / "none", targets, "smoke") == [
+        "X1: no summary.json was recorded (call dyplab.results.record in the notebook)"]
+    root = _record(tmp_path, monkeypatch, {"acc": 0.42})
+    problems = runner.check_targets("X1", root, targets, "smoke")
+    assert any("acc = 0.42 is outside [0.5, 1.0]" in p for p in problems)
+    assert any("'auc' was not recorded" in p for p in problems)
+    results.record("X1", {"acc": 0.9, "auc": 0.8})
+    assert runner.check_targets("X1", root, targets, "smoke") == []
+    assert runner.check_targets("X1", root, targets, "class") == []  # no class bounds: nothing to check
+    assert runner.check_targets("Y9", root, targets, "smoke") == []  # no targets file
+
+
+def test_record_merges_and_refuses_objects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    root = _record(tmp_path, monkeypatch, {"acc": np.float32(0.5), "n": np.int64(3)})
+    results.record("X1", {"auc": 0.7}, n_test=10)
+    summary = results.load("X1", root=root)
+    assert summary["metrics"] == {"acc": 0.5, "n": 3, "auc": 0.7} and summary["n_test"] == 10
+    with pytest.raises(TypeError, match="cannot be recorded"):
+        results.record("X1", {"model": object()})
+    (root / "X1" / "summary.json").write_text("{broken")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        results.load("X1", root=root)
+
+
+def test_error_headline_names_the_exception_and_its_first_line() -> None:
+    exc = CellExecutionError("Traceback ...\n  many lines\n", "DataError",
+                             "Dataset 'mitdb' is not available. Sources tried:\n  - cache: ...")
+    text = runner._short_error(exc)
+    assert text.startswith("DataError: Dataset 'mitdb' is not available.")
+
+
+@pytest.mark.notebook
+def test_kernel_gets_the_settings_and_the_runner_process_does_not(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nassert os.environ['DYPLAB_PROFILE'] == 'smoke'\n"
+                                          "open('profile.txt', 'w').write(os.environ['DYPLAB_RESULTS_DIR'])")]
+    path = tmp_path / "Z1-test.ipynb"
+    nbformat.write(nb, path)
+    before = dict(os.environ)
+    res = runner.execute_notebook(path, profile="smoke", results_dir=tmp_path / "res", html=False)
+    assert res.status == "ok", res.error
+    assert (tmp_path / "profile.txt").read_text() == str((tmp_path / "res").resolve())
+    assert dict(os.environ) == before
