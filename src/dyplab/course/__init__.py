@@ -1,0 +1,1 @@
+"""Course-material checks: solution blocks and student text of the notebooks."""

@@ -1,0 +1,46 @@
+"""Every notebook runs in the smoke profile with its exercise solutions appended, in one kernel session.
+
+Each notebook is executed once: its own cells, then every ```python block found inside a ``<details>``
+solution, so a solution that no longer fits the notebook fails here. The recorded headline metrics are
+checked against ``tests/notebook_targets/<ID>.json`` (smoke bounds) when that file exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from dyplab import results, runner
+from dyplab.course import solutions, targets
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+TARGETS = ROOT / "tests" / "notebook_targets"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_and_its_solutions_run_in_smoke_profile(path: Path, tmp_path: Path, monkeypatch) -> None:
+    if not os.environ.get("DYPLAB_DATA_MIRROR"):
+        pytest.skip("DYPLAB_DATA_MIRROR is not set (notebooks read the course data)")
+    monkeypatch.setenv("DYPLAB_DATA_DIR", os.environ.get("DYPLAB_DATA_DIR") or str(tmp_path / "cache"))
+    copy = solutions.write_with_solutions(path, tmp_path / "notebooks")
+    n_solutions = len(solutions.extract_solutions(json.loads(path.read_text(encoding="utf-8"))))
+    start = time.perf_counter()
+    result = runner.execute_notebook(
+        copy, profile="smoke", output_dir=tmp_path / "reports", results_dir=tmp_path / "results", timeout=600, html=False
+    )
+    print(f"\n[timing] {path.name} + {n_solutions} solutions: {time.perf_counter() - start:.1f} s in smoke")
+    assert result.status == "ok", f"{path.name} (with its solutions) failed: {result.error}"
+
+    nb_id = runner.notebook_id(path)
+    target_file = TARGETS / f"{nb_id}.json"
+    if target_file.is_file():
+        summary = results.load(nb_id, root=tmp_path / "results")
+        assert summary is not None, f"{path.name} never called dyplab.results.record({nb_id!r}, ...)"
+        problems = targets.check(summary["metrics"], targets.load_targets(target_file), "smoke")
+        assert not problems, f"{path.name}: " + "; ".join(problems)
