@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dyplab import results, runner
-from dyplab.course import solutions, targets
+from dyplab import runner
+from dyplab.course import solutions
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -37,10 +37,5 @@ def test_notebook_and_its_solutions_run_in_smoke_profile(path: Path, tmp_path: P
     print(f"\n[timing] {path.name} + {n_solutions} solutions: {time.perf_counter() - start:.1f} s in smoke")
     assert result.status == "ok", f"{path.name} (with its solutions) failed: {result.error}"
 
-    nb_id = runner.notebook_id(path)
-    target_file = TARGETS / f"{nb_id}.json"
-    if target_file.is_file():
-        summary = results.load(nb_id, root=tmp_path / "results")
-        assert summary is not None, f"{path.name} never called dyplab.results.record({nb_id!r}, ...)"
-        problems = targets.check(summary["metrics"], targets.load_targets(target_file), "smoke")
-        assert not problems, f"{path.name}: " + "; ".join(problems)
+    problems = runner.check_targets(runner.notebook_id(path), tmp_path / "results", TARGETS, "smoke")
+    assert not problems, "\n".join(problems)

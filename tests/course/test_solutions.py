@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from dyplab.course import solutions, targets
+from dyplab.course import solutions
 
 
 def _nb() -> nbformat.NotebookNode:
@@ -41,15 +41,3 @@ def test_with_solutions_appends_tagged_cells_and_leaves_input_alone(tmp_path) ->
 def test_missing_notebook_is_named(tmp_path) -> None:
     with pytest.raises(FileNotFoundError, match="nope.ipynb"):
         solutions.write_with_solutions(tmp_path / "nope.ipynb", tmp_path)
-
-
-def test_targets_check_reports_missing_and_out_of_bounds(tmp_path) -> None:
-    spec = {"smoke": {"acc": [0.5, 1.0], "f1": [0.2, 1.0]}, "class": {"acc": [0.99, 1.0]}}
-    assert targets.check({"acc": 0.7, "f1": 0.3}, spec, "smoke") == []
-    problems = targets.check({"acc": 0.4}, spec, "smoke")
-    assert any("acc" in p and "outside" in p for p in problems) and any("f1: not recorded" in p for p in problems)
-    assert targets.check({"acc": 0.4}, spec, "other") == []
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"smoke": {"acc": [1.0, 0.5]}}')
-    with pytest.raises(ValueError, match="bad.json"):
-        targets.load_targets(bad)
