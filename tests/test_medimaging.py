@@ -1,0 +1,85 @@
+"""MedMNIST training helpers on tiny made-up arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from dyplab import medimaging
+from dyplab.data import LabeledData
+from dyplab.models.images import CompactCNN
+
+
+def test_to_tensor_grey_and_colour() -> None:
+    grey = np.array([[[0, 255], [128, 0]]], dtype=np.uint8)
+    t = medimaging.to_tensor(grey)
+    assert t.shape == (1, 1, 2, 2) and t.dtype == torch.float32
+    assert t.min() == -1 and t.max() == 1
+    colour = np.zeros((3, 4, 5, 3), dtype=np.uint8)
+    colour[..., 2] = 255
+    c = medimaging.to_tensor(colour)
+    assert c.shape == (3, 3, 4, 5) and torch.all(c[:, 2] == 1) and torch.all(c[:, 0] == -1)
+    with pytest.raises(ValueError, match="uint8"):
+        medimaging.to_tensor(grey.astype(np.float32))
+    with pytest.raises(ValueError, match="shape"):
+        medimaging.to_tensor(np.zeros((2, 2), dtype=np.uint8))
+
+
+def test_augmented_images_keep_shape_and_content() -> None:
+    X = torch.arange(2 * 1 * 6 * 6, dtype=torch.float32).reshape(2, 1, 6, 6)
+    ds = medimaging.AugmentedImages(X, np.array([0, 1]), shift=1, vflip=True)
+    torch.manual_seed(0)
+    for _ in range(20):
+        x, y = ds[1]
+        assert x.shape == (1, 6, 6) and int(y) == 1
+        assert set(x.unique().tolist()) <= set(X[1].unique().tolist())  # values move, none are invented
+    plain = medimaging.AugmentedImages(X, np.array([0, 1]), shift=0)
+    seen = {tuple(plain[0][0].flatten().tolist()) for _ in range(30)}
+    assert seen == {tuple(X[0].flatten().tolist()), tuple(X[0].flip(-1).flatten().tolist())}
+    with pytest.raises(ValueError, match="labels"):
+        medimaging.AugmentedImages(X, np.array([0]))
+
+
+def test_auc_acc_binary_and_multiclass() -> None:
+    y = np.array([0, 0, 1, 1])
+    perfect = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.1, 0.9]])
+    assert medimaging.auc_acc(y, perfect) == {"auc": 1.0, "acc": 1.0}
+    flipped = perfect[:, ::-1]
+    assert medimaging.auc_acc(y, flipped) == {"auc": 0.0, "acc": 0.0}
+    y3 = np.array([0, 1, 2, 2])
+    p3 = np.eye(3)[[0, 1, 2, 1]] * 0.8 + 0.1
+    out = medimaging.auc_acc(y3, p3)
+    assert out["acc"] == 0.75 and 0.5 < out["auc"] < 1.0
+    with pytest.raises(ValueError, match="two classes"):
+        medimaging.auc_acc(np.array([1, 1]), perfect[:2])
+
+
+def _toy(n: int, rng: np.random.Generator) -> LabeledData:
+    """Class 1 has a bright square in the middle, class 0 does not."""
+    y = rng.integers(0, 2, n)
+    X = rng.integers(0, 60, (n, 12, 12)).astype(np.uint8)
+    X[y == 1, 4:8, 4:8] = 250
+    return LabeledData(X=X, y=y, class_names=["uten", "med"])
+
+
+def test_train_seeds_learns_a_toy_task(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path))
+    rng = np.random.default_rng(0)
+    train, val, test = _toy(64, rng), _toy(32, rng), _toy(32, rng)
+    table, models = medimaging.train_seeds(lambda: CompactCNN(2, in_channels=1, channels=(4, 8)), train, val, test, seeds=(0, 1),
+                                           max_epochs=8, lr=0.01, batch_size=16, device="cpu", patience=None)
+    assert list(table["seed"]) == [0, 1] and len(models) == 2
+    assert (table["test_auc"] > 0.9).all()
+    summary = medimaging.mean_sd(table)
+    assert set(summary) == {"test_auc_mean", "test_auc_sd", "test_acc_mean", "test_acc_sd"}
+    with pytest.raises(TypeError, match="LabeledData"):
+        medimaging.train_seeds(lambda: CompactCNN(2, in_channels=1), (train.X, train.y), val, test)
+
+
+def test_mean_sd_single_row_and_missing_column() -> None:
+    table = pd.DataFrame({"test_auc": [0.8]})
+    assert medimaging.mean_sd(table, ("test_auc",)) == {"test_auc_mean": 0.8, "test_auc_sd": 0.0}
+    with pytest.raises(KeyError, match="test_acc"):
+        medimaging.mean_sd(table, ("test_acc",))
