@@ -37,6 +37,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/mnist_cnn.py
 	$(BIN)/python benchmarks/ecg_intra_patient.py
+	$(BIN)/python benchmarks/threads.py
+	$(BIN)/python benchmarks/ecg_recipe_selection.py
 
 # Every notebook in the class profile, checked against its issue's targets (not in CI: about an hour).
 check-class: $(STAMP)
