@@ -100,6 +100,21 @@ def test_confusion_matrix_counts_are_shown() -> None:
     fig = plots.confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 1], class_names=["frisk", "syk"])
     texts = sorted(t.get_text() for t in fig.axes[0].texts)
     assert texts == ["0", "1", "1", "3"]
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), [[1, 1], [0, 3]])  # rows = true class
+    shares = plots.confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 1], class_names=["frisk", "syk"], normalize=True)
+    np.testing.assert_allclose(shares.axes[0].images[0].get_array(), [[0.5, 0.5], [0.0, 1.0]])
+
+
+def test_roc_curve_draws_the_curve_of_the_scores() -> None:
+    from sklearn.metrics import roc_curve
+
+    y, score = np.array([0, 0, 1, 1, 0, 1]), np.array([0.1, 0.4, 0.35, 0.8, 0.2, 0.9])
+    ax = plots.roc_curves(y, score).axes[0]
+    fpr, tpr, _ = roc_curve(y, score)
+    line = next(line for line in ax.lines if "AUC" in line.get_label())
+    np.testing.assert_allclose(line.get_xdata(), fpr)
+    np.testing.assert_allclose(line.get_ydata(), tpr)
+    assert line.get_label().endswith("AUC = 0.889")
 
 
 def test_plot_input_errors() -> None:
@@ -128,3 +143,17 @@ def test_variable_distributions_labels_codes() -> None:
     assert all(ax.get_xlabel() and ax.get_ylabel() for ax in axes)
     heights = [p.get_height() for p in axes[1].patches]
     assert sum(heights) == n  # every patient is drawn once in the categorical panel
+
+
+def test_explanation_overlay_draws_each_map_over_its_image() -> None:
+    images = np.zeros((3, 8, 8, 3), dtype=np.uint8)
+    maps = np.zeros((3, 8, 8))
+    maps[:, 2, 5] = 4.0  # one hot spot per image
+    fig = plots.explanation_overlay(images, maps, titles=["a", "b", "c"], ncols=3)
+    axes = [ax for ax in fig.axes if ax.get_title() in ("a", "b", "c")]
+    assert len(axes) == 3 and fig._suptitle.get_text() == "Hvor modellen så"
+    heat = axes[0].images[1].get_array()
+    assert heat.max() == 1.0 and heat[2, 5] == 1.0 and heat.sum() == 1.0  # scaled 0-1, spot where it was
+    assert fig.axes[-1].get_ylabel().startswith("Relevans")  # the colour bar is labelled
+    with pytest.raises(ValueError, match="upsample the map first"):
+        plots.explanation_overlay(images, np.zeros((3, 4, 4)))

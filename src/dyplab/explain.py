@@ -9,8 +9,7 @@ and returned as NumPy arrays; the model's train/eval mode is restored.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.inspection import permutation_importance
 from torch import nn
 
+from .convert import to_numpy
+from .models import evaluating, model_device
+
 __all__ = [
     "attribution_agreement",
     "compare_attributions",
@@ -32,28 +34,10 @@ __all__ = [
 ]
 
 
-def _device(model: nn.Module) -> torch.device:
-    for p in model.parameters():
-        return p.device
-    return torch.device("cpu")
-
-
-@contextlib.contextmanager
-def _eval_mode(model: nn.Module) -> Iterator[None]:
-    was = model.training
-    model.eval()
-    try:
-        yield
-    finally:
-        model.train(was)
-
-
 def _inputs(model: nn.Module, X: Any, min_ndim: int = 2) -> tuple[torch.Tensor, bool]:
     """Float tensor on the model's device with a batch axis; flag whether one was added."""
-    if isinstance(X, pd.DataFrame):
-        X = X.to_numpy()
-    x = X.detach() if isinstance(X, torch.Tensor) else torch.as_tensor(np.asarray(X))
-    x = x.to(device=_device(model), dtype=torch.float32)
+    x = X.detach() if isinstance(X, torch.Tensor) else torch.as_tensor(to_numpy(X, "inputs"))
+    x = x.to(device=model_device(model), dtype=torch.float32)
     if not torch.isfinite(x).all():
         raise ValueError("Inputs contain NaN or infinite values.")
     added = False
@@ -91,7 +75,7 @@ def grad_cam(model: nn.Module, images: Any, target: int | Sequence[int] | None, 
     x, added = _inputs(model, images, min_ndim=4)
     if x.ndim != 4:
         raise ValueError(f"images must be [N, C, H, W] (or [C, H, W]); got shape {tuple(x.shape)}.")
-    with _eval_mode(model):
+    with evaluating(model):
         t = _targets(model, x, target)
         attr = LayerGradCam(model, layer).attribute(x, target=t, relu_attributions=relu)
         if attr.ndim != 4:
@@ -120,7 +104,7 @@ def integrated_gradients(model: nn.Module, X: Any, target: int | Sequence[int] |
         base, _ = _inputs(model, baseline, min_ndim=x.ndim)
         if base.shape[1:] != x.shape[1:]:
             raise ValueError(f"baseline shape {tuple(base.shape)} does not match inputs {tuple(x.shape)}.")
-    with _eval_mode(model):
+    with evaluating(model):
         t = _targets(model, x, target)
         ig = IntegratedGradients(model)
         res = ig.attribute(x, baselines=base, target=t, n_steps=int(n_steps),
@@ -137,7 +121,7 @@ def saliency(model: nn.Module, X: Any, target: int | Sequence[int] | None, *, ab
     """Gradient of the target logit w.r.t. the input (absolute value by default), same shape as ``X``."""
     x, added = _inputs(model, X)
     x = x.clone().requires_grad_(True)
-    with _eval_mode(model):
+    with evaluating(model):
         t = _targets(model, x, target)
         attr = Saliency(model).attribute(x, target=t, abs=absolute)
     a = attr.detach().cpu().numpy()

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as skm
 
+from .convert import to_numpy
+
 __all__ = [
     "BINARY_METRICS",
     "accuracy",
@@ -35,19 +37,9 @@ BINARY_METRICS = ("accuracy", "balanced_accuracy", "sensitivity", "specificity",
 # ------------------------------------------------------------------------------------ validation
 
 
-def _to_numpy(a: Any, what: str) -> np.ndarray:
-    if hasattr(a, "detach"):  # torch tensor
-        a = a.detach().cpu().numpy()
-    if isinstance(a, (pd.Series, pd.DataFrame)):
-        a = a.to_numpy()
-    arr = np.asarray(a)
-    if arr.dtype == object:
-        raise TypeError(f"{what} has dtype object (mixed values); give numbers.")
-    return arr
-
-
-def _labels(y: Any, what: str = "y_true") -> np.ndarray:
-    arr = _to_numpy(y, what)
+def class_ids(y: Any, what: str = "y_true") -> np.ndarray:
+    """``y`` as 1-D ``int64`` class ids; a clear error for scores, NaN, wrong shape or an empty array."""
+    arr = to_numpy(y, what)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
@@ -67,16 +59,18 @@ def _labels(y: Any, what: str = "y_true") -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _binary_labels(y: Any, what: str = "y_true") -> np.ndarray:
-    arr = _labels(y, what)
+def binary_labels(y: Any, what: str = "y_true") -> np.ndarray:
+    """``y`` as 0/1 labels (1 = positive); anything else is an error."""
+    arr = class_ids(y, what)
     extra = sorted(set(np.unique(arr).tolist()) - {0, 1})
     if extra:
         raise ValueError(f"{what} must contain only 0 (negative) and 1 (positive); found also {extra}.")
     return arr
 
 
-def _binary_scores(y_score: Any, n: int) -> np.ndarray:
-    s = _to_numpy(y_score, "y_score").astype(np.float64)
+def binary_scores(y_score: Any, n: int) -> np.ndarray:
+    """Scores of the positive class as 1-D float64 (column 1 of ``[N, 2]`` probabilities), checked against ``n``."""
+    s = to_numpy(y_score, "y_score").astype(np.float64)
     if s.ndim == 2 and s.shape[1] == 2:
         s = s[:, 1]
     elif s.ndim == 2 and s.shape[1] == 1:
@@ -104,21 +98,21 @@ def _ratio(num: float, den: float) -> float:
 
 def confusion(y_true: Any, y_pred: Any, labels: Sequence[int] | None = None) -> np.ndarray:
     """Confusion matrix (rows = true class, columns = predicted class), via scikit-learn."""
-    yt, yp = _labels(y_true), _labels(y_pred, "y_pred")
+    yt, yp = class_ids(y_true), class_ids(y_pred, "y_pred")
     _same_length(yt, yp)
     return skm.confusion_matrix(yt, yp, labels=None if labels is None else list(labels))
 
 
 def accuracy(y_true: Any, y_pred: Any) -> float:
     """Share of correct predictions over all samples."""
-    yt, yp = _labels(y_true), _labels(y_pred, "y_pred")
+    yt, yp = class_ids(y_true), class_ids(y_pred, "y_pred")
     _same_length(yt, yp)
     return float(skm.accuracy_score(yt, yp))
 
 
 def balanced_accuracy(y_true: Any, y_pred: Any) -> float:
     """Mean of the per-class recalls (sensitivity and specificity for two classes)."""
-    yt, yp = _labels(y_true), _labels(y_pred, "y_pred")
+    yt, yp = class_ids(y_true), class_ids(y_pred, "y_pred")
     _same_length(yt, yp)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -132,13 +126,13 @@ def roc_auc(y_true: Any, y_score: Any, *, multi_class: str = "ovr") -> float:
     (rows summing to 1), macro-averaged ``"ovr"`` or ``"ovo"``. NaN (with a warning) when ``y_true``
     holds a single class.
     """
-    yt = _labels(y_true)
-    s = _to_numpy(y_score, "y_score").astype(np.float64)
+    yt = class_ids(y_true)
+    s = to_numpy(y_score, "y_score").astype(np.float64)
     if not np.isfinite(s).all():
         raise ValueError(f"y_score contains {int((~np.isfinite(s)).sum())} NaN or infinite values.")
     if s.ndim == 1 or (s.ndim == 2 and s.shape[1] <= 2):
-        yt = _binary_labels(yt)
-        s = _binary_scores(s, len(yt))
+        yt = binary_labels(yt)
+        s = binary_scores(s, len(yt))
         if len(np.unique(yt)) < 2:
             warnings.warn("ROC AUC is undefined when y_true holds only one class; returning NaN.", stacklevel=2)
             return float("nan")
@@ -187,8 +181,8 @@ def binary_metrics(y_true: Any, y_score: Any, threshold: float = 0.5) -> dict[st
     Positive prediction: ``y_score >= threshold``. Keys: ``accuracy, balanced_accuracy, sensitivity,
     specificity, ppv, npv, f1, roc_auc, tp, fp, tn, fn``.
     """
-    yt = _binary_labels(y_true)
-    s = _binary_scores(y_score, len(yt))
+    yt = binary_labels(y_true)
+    s = binary_scores(y_score, len(yt))
     yp = (s >= threshold).astype(np.int64)
     tn, fp, fn, tp = skm.confusion_matrix(yt, yp, labels=[0, 1]).ravel()
     out = _binary_from_counts(tp, fp, tn, fn)
@@ -203,8 +197,8 @@ def threshold_for_sensitivity(y_true: Any, y_score: Any, target: float = 0.90) -
     """The highest threshold whose sensitivity (``score >= threshold``) is at least ``target``."""
     if not 0.0 < target <= 1.0:
         raise ValueError(f"target sensitivity must be in (0, 1]; got {target}.")
-    yt = _binary_labels(y_true)
-    s = _binary_scores(y_score, len(yt))
+    yt = binary_labels(y_true)
+    s = binary_scores(y_score, len(yt))
     if yt.sum() == 0:
         raise ValueError("y_true has no positive cases, so sensitivity is undefined.")
     if len(np.unique(yt)) < 2:
@@ -221,7 +215,7 @@ def _resample_indices(n: int, n_boot: int, seed: int, groups: Any = None) -> lis
     rng = np.random.default_rng(seed)
     if groups is None:
         return [rng.integers(0, n, size=n) for _ in range(n_boot)]
-    g = _to_numpy(groups, "groups")
+    g = to_numpy(groups, "groups")
     if g.ndim != 1 or len(g) != n:
         raise ValueError(f"groups must be 1-D with one entry per sample ({n}); got shape {g.shape}.")
     uniq, inverse = np.unique(g, return_inverse=True)
@@ -261,8 +255,8 @@ def bootstrap_ci(metric: Callable[[np.ndarray, np.ndarray], float], y_true: Any,
     skipped. Seeded: the same ``seed`` gives the same interval.
     """
     _check_boot_args(n_boot, alpha)
-    yt = _to_numpy(y_true, "y_true")
-    ys = _to_numpy(y_pred_or_score, "y_pred_or_score")
+    yt = to_numpy(y_true, "y_true")
+    ys = to_numpy(y_pred_or_score, "y_pred_or_score")
     if yt.ndim != 1:
         raise ValueError(f"y_true must be 1-D; got shape {yt.shape}.")
     _same_length(yt, ys, "y_true and y_pred_or_score")
@@ -287,8 +281,8 @@ def binary_report(y_true: Any, y_score: Any, threshold: float = 0.5, *, n_boot: 
     patient stay together. AUC skips resamples with a single class.
     """
     _check_boot_args(n_boot, alpha)
-    yt = _binary_labels(y_true)
-    s = _binary_scores(y_score, len(yt))
+    yt = binary_labels(y_true)
+    s = binary_scores(y_score, len(yt))
     point = binary_metrics(yt, s, threshold)
     yp = (s >= threshold).astype(np.int64)
     boots: dict[str, list[float]] = {k: [] for k in BINARY_METRICS}
@@ -315,7 +309,7 @@ def binary_report(y_true: Any, y_score: Any, threshold: float = 0.5, *, n_boot: 
 
 def one_vs_rest(y_true: Any, y_pred: Any, positive: int) -> dict[str, float]:
     """Sensitivity, specificity, PPV and NPV (and counts) treating class ``positive`` as the positive class."""
-    yt, yp = _labels(y_true), _labels(y_pred, "y_pred")
+    yt, yp = class_ids(y_true), class_ids(y_pred, "y_pred")
     _same_length(yt, yp)
     if positive not in set(yt.tolist()) | set(yp.tolist()):
         raise ValueError(f"Class {positive!r} occurs neither in y_true nor in y_pred.")
@@ -328,7 +322,7 @@ def one_vs_rest(y_true: Any, y_pred: Any, positive: int) -> dict[str, float]:
 
 def classification_table(y_true: Any, y_pred: Any, class_names: Sequence[str] | None = None) -> pd.DataFrame:
     """Per-class precision, recall (sensitivity), specificity, F1 and support, plus macro/weighted rows."""
-    yt, yp = _labels(y_true), _labels(y_pred, "y_pred")
+    yt, yp = class_ids(y_true), class_ids(y_pred, "y_pred")
     _same_length(yt, yp)
     if class_names is not None:
         labels = list(range(len(class_names)))

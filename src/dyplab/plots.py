@@ -20,9 +20,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .convert import to_numpy
+
 __all__ = [
     "class_distribution",
     "confusion_matrix",
+    "explanation_overlay",
     "feature_importance",
     "image_maps",
     "probability_histogram",
@@ -67,6 +70,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "feature": "Variabel",
         "importance_val": "Viktighet",
         "maps": "Aktiveringskart",
+        "overlay": "Hvor modellen så",
+        "relevance": "Relevans (skalert 0–1 per bilde)",
         "true_short": "sann",
         "pred_short": "pred",
         "lr": "Læringsrate",
@@ -104,6 +109,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "feature": "Feature",
         "importance_val": "Importance",
         "maps": "Activation maps",
+        "overlay": "Where the model looked",
+        "relevance": "Relevance (scaled 0-1 per image)",
         "true_short": "true",
         "pred_short": "pred",
         "lr": "Learning rate",
@@ -115,14 +122,6 @@ def _t(lang: str) -> dict[str, str]:
     if lang not in _TEXT:
         raise ValueError(f"lang must be one of {sorted(_TEXT)}; got {lang!r}.")
     return _TEXT[lang]
-
-
-def _np(a: Any, what: str) -> np.ndarray:
-    if hasattr(a, "detach"):
-        a = a.detach().cpu().numpy()
-    if isinstance(a, (pd.Series, pd.DataFrame)):
-        a = a.to_numpy()
-    return np.asarray(a)
 
 
 def _finish(fig: Figure, save: str | Path | None) -> Figure:
@@ -172,11 +171,11 @@ def sample_grid(images: Any, labels: Any = None, *, class_names: Sequence[str] |
                 lang: str = "no", save: str | Path | None = None) -> Figure:
     """A grid of ``n`` randomly chosen (seeded) images with their class (and prediction, red if wrong)."""
     t = _t(lang)
-    imgs = _np(images, "images")
+    imgs = to_numpy(images, "images")
     if imgs.ndim < 3:
         raise ValueError(f"images must be a stack [N, H, W(, C)] or [N, C, H, W]; got shape {imgs.shape}.")
-    lab = None if labels is None else _np(labels, "labels").reshape(-1)
-    prd = None if preds is None else _np(preds, "preds").reshape(-1)
+    lab = None if labels is None else to_numpy(labels, "labels").reshape(-1)
+    prd = None if preds is None else to_numpy(preds, "preds").reshape(-1)
     for arr, what in ((lab, "labels"), (prd, "preds")):
         if arr is not None and len(arr) != len(imgs):
             raise ValueError(f"{what} has {len(arr)} entries but there are {len(imgs)} images.")
@@ -205,7 +204,7 @@ def class_distribution(labels: Any, *, class_names: Sequence[str] | None = None,
                        lang: str = "no", save: str | Path | None = None) -> Figure:
     """Bar chart of how many samples each class has (with counts on the bars)."""
     t = _t(lang)
-    lab = _np(labels, "labels").reshape(-1)
+    lab = to_numpy(labels, "labels").reshape(-1)
     if len(lab) == 0:
         raise ValueError("labels is empty.")
     if class_names is not None:
@@ -263,11 +262,14 @@ def training_curves(history: pd.DataFrame, *, title: str | None = None, monitor:
 
 def confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str] | None = None, normalize: bool = False,
                      title: str | None = None, lang: str = "no", save: str | Path | None = None) -> Figure:
-    """Heat map of the confusion matrix (rows = true class); ``normalize`` shows row shares (recall)."""
+    """Confusion matrix (rows = true class) drawn by scikit-learn's ``ConfusionMatrixDisplay``, labelled in
+    ``lang``; ``normalize`` shows row shares (the recall of each class)."""
+    from sklearn.metrics import ConfusionMatrixDisplay
+
     from . import metrics
 
     t = _t(lang)
-    yt, yp = _np(y_true, "y_true").reshape(-1), _np(y_pred, "y_pred").reshape(-1)
+    yt, yp = to_numpy(y_true, "y_true").reshape(-1), to_numpy(y_pred, "y_pred").reshape(-1)
     if class_names is not None:
         labels = list(range(len(class_names)))
         names = [str(c) for c in class_names]
@@ -283,18 +285,12 @@ def confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str] | N
         shown = np.divide(shown, rows, out=np.zeros_like(shown), where=rows > 0)
     size = max(3.5, 0.6 * len(names) + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
-    im = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
-    cbar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
-    cbar.set_label(t["share"] if normalize else t["count"])
-    ax.set_xticks(range(len(names)), names, rotation=45 if len(names) > 4 else 0, ha="right" if len(names) > 4 else "center")
-    ax.set_yticks(range(len(names)), names)
-    thresh = shown.max() / 2 if shown.size else 0
-    if len(names) <= 20:
-        for i in range(len(names)):
-            for j in range(len(names)):
-                txt = f"{shown[i, j]:.2f}" if normalize else f"{cm[i, j]:d}"
-                ax.text(j, i, txt, ha="center", va="center", fontsize=8,
-                        color="white" if shown[i, j] > thresh else "black")
+    display = ConfusionMatrixDisplay(shown if normalize else cm, display_labels=names)
+    display.plot(ax=ax, cmap="Blues", colorbar=True, values_format=".2f" if normalize else "d",
+                 include_values=len(names) <= 20, xticks_rotation=45 if len(names) > 4 else "horizontal")
+    if normalize:
+        display.im_.set_clim(0, 1)
+    display.im_.colorbar.set_label(t["share"] if normalize else t["count"])
     ax.set_xlabel(t["pred"])
     ax.set_ylabel(t["true"])
     ax.set_title(title or t["confusion"])
@@ -303,36 +299,35 @@ def confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str] | N
 
 def roc_curves(y_true: Any, y_score: Any, *, class_names: Sequence[str] | None = None, title: str | None = None,
                lang: str = "no", save: str | Path | None = None) -> Figure:
-    """ROC curve with AUC in the legend: binary (score = P(positive), [N] or [N, 2]) or one-vs-rest ([N, C])."""
-    from sklearn.metrics import roc_auc_score, roc_curve
+    """ROC curves drawn by scikit-learn's ``RocCurveDisplay`` with AUC in the legend: binary (score =
+    P(positive), [N] or [N, 2]) or one-vs-rest for every class ([N, C])."""
+    from sklearn.metrics import RocCurveDisplay, roc_auc_score
 
     from . import metrics
 
     t = _t(lang)
-    yt = metrics._labels(y_true)
-    s = _np(y_score, "y_score").astype(float)
+    yt = metrics.class_ids(y_true)
+    s = to_numpy(y_score, "y_score").astype(float)
     if not np.isfinite(s).all():
         raise ValueError("y_score contains NaN or infinite values.")
     if len(s) != len(yt):
         raise ValueError(f"y_true and y_score have different lengths: {len(yt)} vs {len(s)}.")
-    fig, ax = plt.subplots(figsize=(4.8, 4.4))
     if s.ndim == 1 or s.shape[1] <= 2:
-        yt = metrics._binary_labels(yt)
-        sb = metrics._binary_scores(s, len(yt))
+        yt = metrics.binary_labels(yt)
         if len(np.unique(yt)) < 2:
             raise ValueError("A ROC curve needs both classes in y_true.")
-        fpr, tpr, _ = roc_curve(yt, sb)
         name = _name(1, class_names) if class_names is not None and len(class_names) >= 2 else t["positive"]
-        ax.plot(fpr, tpr, lw=2, label=f"{name}: AUC = {roc_auc_score(yt, sb):.3f}")
+        curves = [(name, yt, metrics.binary_scores(s, len(yt)))]
     else:
         if yt.max() >= s.shape[1]:
             raise ValueError(f"y_true has labels outside 0..{s.shape[1] - 1}, the columns of y_score.")
-        for c in range(s.shape[1]):
-            pos = yt == c
-            if pos.all() or not pos.any():
-                continue
-            fpr, tpr, _ = roc_curve(pos, s[:, c])
-            ax.plot(fpr, tpr, lw=1.5, label=f"{_name(c, class_names)}: AUC = {roc_auc_score(pos, s[:, c]):.3f}")
+        curves = [(_name(c, class_names), (yt == c).astype(int), s[:, c]) for c in range(s.shape[1])
+                  if 0 < (yt == c).sum() < len(yt)]
+    fig, ax = plt.subplots(figsize=(4.8, 4.4))
+    for name, positive, score in curves:
+        RocCurveDisplay.from_predictions(positive, score, ax=ax, name=name, plot_chance_level=False,
+                                         curve_kwargs={"lw": 2 if len(curves) == 1 else 1.5})
+        ax.lines[-1].set_label(f"{name}: AUC = {roc_auc_score(positive, score):.3f}")
     ax.plot([0, 1], [0, 1], ls="--", color="gray", lw=1, label=t["chance"])
     ax.set_xlim(-0.01, 1.01)
     ax.set_ylim(-0.01, 1.01)
@@ -350,8 +345,8 @@ def probability_histogram(y_true: Any, y_score: Any, *, threshold: float = 0.5, 
     from . import metrics
 
     t = _t(lang)
-    yt = metrics._binary_labels(y_true)
-    s = metrics._binary_scores(y_score, len(yt))
+    yt = metrics.binary_labels(y_true)
+    s = metrics.binary_scores(y_score, len(yt))
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     lo, hi = min(0.0, s.min()), max(1.0, s.max())
     edges = np.linspace(lo, hi, bins + 1)
@@ -369,14 +364,14 @@ def signals(signals: Any, labels: Any = None, *, fs: float | None = None, class_
             n: int = 4, title: str | None = None, lang: str = "no", save: str | Path | None = None) -> Figure:
     """The first ``n`` 1-D traces (EEG/ECG), one panel each; time in seconds when ``fs`` (Hz) is given."""
     t = _t(lang)
-    sig = _np(signals, "signals").astype(float)
+    sig = to_numpy(signals, "signals").astype(float)
     if sig.ndim == 1:
         sig = sig[None, :]
     if sig.ndim == 3 and sig.shape[1] == 1:
         sig = sig[:, 0, :]
     if sig.ndim != 2:
         raise ValueError(f"signals must be [N, T] (or [N, 1, T]); got shape {sig.shape}.")
-    lab = None if labels is None else _np(labels, "labels").reshape(-1)
+    lab = None if labels is None else to_numpy(labels, "labels").reshape(-1)
     if lab is not None and len(lab) != len(sig):
         raise ValueError(f"labels has {len(lab)} entries but there are {len(sig)} signals.")
     k = min(int(n), len(sig))
@@ -396,11 +391,11 @@ def feature_importance(names: Sequence[str], values: Any, *, errors: Any = None,
                        top: int | None = None, lang: str = "no", save: str | Path | None = None) -> Figure:
     """Horizontal bars of importance per feature (largest on top), with optional error bars."""
     t = _t(lang)
-    vals = _np(values, "values").astype(float).reshape(-1)
+    vals = to_numpy(values, "values").astype(float).reshape(-1)
     names = [str(x) for x in names]
     if len(names) != len(vals):
         raise ValueError(f"{len(names)} names but {len(vals)} values.")
-    err = None if errors is None else _np(errors, "errors").astype(float).reshape(-1)
+    err = None if errors is None else to_numpy(errors, "errors").astype(float).reshape(-1)
     if err is not None and len(err) != len(vals):
         raise ValueError(f"{len(err)} errors but {len(vals)} values.")
     order = np.argsort(-np.nan_to_num(vals, nan=-np.inf))
@@ -421,7 +416,7 @@ def image_maps(maps: Any, *, titles: Sequence[str] | None = None, ncols: int = 8
                cmap: str = "viridis", lang: str = "no", save: str | Path | None = None) -> Figure:
     """A grid of 2-D maps (feature maps, conv filters, first-layer weights): ``[K, H, W]`` or ``[K, C, H, W]``."""
     t = _t(lang)
-    m = _np(maps, "maps").astype(float)
+    m = to_numpy(maps, "maps").astype(float)
     if m.ndim == 2:
         m = m[None]
     if m.ndim == 4:
@@ -441,6 +436,53 @@ def image_maps(maps: Any, *, titles: Sequence[str] | None = None, ncols: int = 8
         ax.set_title(str(titles[i]) if titles is not None else f"#{i}", fontsize=8)
     fig.suptitle(title or t["maps"])
     return _finish(fig, save)
+
+
+def explanation_overlay(images: Any, maps: Any, *, titles: Sequence[str] | None = None, ncols: int = 4,
+                        alpha: float = 0.45, cmap: str = "jet", title: str | None = None, lang: str = "no",
+                        save: str | Path | None = None) -> Figure:
+    """Explanation maps (Grad-CAM, saliency; ``[K, H, W]``) laid over their images (``[K, H, W]``,
+    ``[K, H, W, C]`` or ``[K, C, H, W]``) with a shared colour bar.
+
+    Each map must already have the image's height and width (``dyplab.explain.grad_cam`` upsamples to the
+    input size); it is scaled to 0–1 per image, so the colours show where the model looked most, not how much.
+    """
+    t = _t(lang)
+    imgs = to_numpy(images, "images")
+    m = to_numpy(maps, "maps").astype(float)
+    if m.ndim == 2:
+        m, imgs = m[None], imgs[None]
+    if m.ndim == 4 and m.shape[1] == 1:
+        m = m[:, 0]
+    if m.ndim != 3:
+        raise ValueError(f"maps must be [K, H, W]; got shape {m.shape}.")
+    if len(imgs) != len(m):
+        raise ValueError(f"{len(imgs)} images but {len(m)} maps.")
+    if titles is not None and len(titles) != len(m):
+        raise ValueError(f"{len(titles)} titles but {len(m)} maps.")
+    rows, cols = _grid(len(m), ncols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.4 * cols + 0.8, 2.5 * rows + 0.5), squeeze=False)
+    for ax in axes.flat[len(m):]:
+        ax.remove()
+    shown = None
+    for i, ax in enumerate(axes.flat[: len(m)]):
+        img = _to_display(imgs[i])
+        if img.shape[:2] != m[i].shape:
+            raise ValueError(f"map {i} has shape {m[i].shape} but its image is {img.shape[:2]}; upsample the map first.")
+        lo, hi = m[i].min(), m[i].max()
+        scaled = (m[i] - lo) / (hi - lo) if hi > lo else np.zeros_like(m[i])
+        ax.imshow(img, cmap="gray" if img.ndim == 2 else None)
+        shown = ax.imshow(scaled, cmap=cmap, alpha=alpha, vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(str(titles[i]) if titles is not None else f"#{i}", fontsize=8)
+    cbar = fig.colorbar(shown, ax=list(axes.flat[: len(m)]), fraction=0.03, pad=0.02)
+    cbar.set_label(t["relevance"])
+    fig.suptitle(title or t["overlay"])
+    if save is not None:
+        Path(save).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(save, dpi=120, bbox_inches="tight")
+    return fig
 
 
 def variable_distributions(

@@ -43,6 +43,8 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from . import config
+from .convert import to_numpy
+from .models import evaluating, model_device
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -71,17 +73,9 @@ _SCHEDULES = (None, "plateau", "onecycle", "cosine")
 
 
 def _as_tensor(a: Any, what: str) -> torch.Tensor:
-    if isinstance(a, (pd.DataFrame, pd.Series)):
-        a = a.to_numpy()
     if isinstance(a, torch.Tensor):
         return a.detach().cpu()
-    try:
-        arr = np.asarray(a)
-    except Exception as exc:  # pragma: no cover - exotic inputs
-        raise TypeError(f"{what} could not be converted to an array: {exc}") from exc
-    if arr.dtype == object:
-        raise TypeError(f"{what} has dtype object (mixed or ragged values); give a numeric array.")
-    return torch.from_numpy(np.ascontiguousarray(arr))
+    return torch.from_numpy(np.ascontiguousarray(to_numpy(a, what)))
 
 
 def _check_xy(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -180,14 +174,6 @@ def _resolve_device(device: Any) -> torch.device:
     return config.device(str(device))
 
 
-def _model_device(model: nn.Module) -> torch.device:
-    for p in model.parameters():
-        return p.device
-    for b in model.buffers():
-        return b.device
-    return torch.device("cpu")
-
-
 def count_parameters(model: nn.Module, *, trainable_only: bool = False) -> int:
     """Number of parameters (all, or only those with ``requires_grad`` when ``trainable_only``)."""
     return int(sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only))
@@ -214,7 +200,7 @@ def train_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module, optimi
     ``loss`` is the batch losses weighted by batch size (the exact mean for the default
     ``CrossEntropyLoss``); ``acc`` is total correct / total samples.
     """
-    dev = _model_device(model) if device is None else _resolve_device(device)
+    dev = model_device(model) if device is None else _resolve_device(device)
     model.to(dev)
     model.train()
     total_loss = torch.zeros((), device=dev)
@@ -248,16 +234,12 @@ def evaluate(model: nn.Module, data: Any, *, loss: nn.Module | None = None, batc
     The model's train/eval mode is restored afterwards.
     """
     loss_fn = loss if loss is not None else nn.CrossEntropyLoss()
-    dev = _model_device(model) if device is None else _resolve_device(device)
-    was_training = model.training
-    orig = _model_device(model)
-    model.to(dev)
+    dev = model_device(model) if device is None else _resolve_device(device)
     loss_fn = loss_fn.to(dev)
-    model.eval()
     total_loss = torch.zeros((), device=dev)
     correct = torch.zeros((), device=dev, dtype=torch.long)
     n = 0
-    try:
+    with evaluating(model, dev):
         for batch in make_loader(data, batch_size=batch_size):
             x, y = _split_batch(batch)
             if y is None:
@@ -268,9 +250,6 @@ def evaluate(model: nn.Module, data: Any, *, loss: nn.Module | None = None, batc
             total_loss += loss_fn(logits, y) * len(y)
             correct += (logits.argmax(dim=1) == y).sum()
             n += len(y)
-    finally:
-        model.train(was_training)
-        model.to(orig)
     if n == 0:
         raise ValueError("The data set is empty (0 samples).")
     return {"loss": float(total_loss) / n, "acc": float(correct) / n}
@@ -285,12 +264,8 @@ def predict_proba(model: nn.Module, data: Any, *, batch_size: int = 512, device:
     the model is moved back to where it was and its train/eval mode is restored.
     """
     dev = _resolve_device(device)
-    was_training = model.training
-    orig = _model_device(model)
-    model.to(dev)
-    model.eval()
     out: list[torch.Tensor] = []
-    try:
+    with evaluating(model, dev):
         for batch in _inputs_loader(data, batch_size):
             x, _ = _split_batch(batch)
             logits = model(x.to(dev))
@@ -302,9 +277,6 @@ def predict_proba(model: nn.Module, data: Any, *, batch_size: int = 512, device:
             else:
                 raise ValueError(f"The model must return logits [N, C]; got shape {tuple(logits.shape)}.")
             out.append(probs.cpu())
-    finally:
-        model.train(was_training)
-        model.to(orig)
     if not out:
         raise ValueError("The data set is empty (0 samples).")
     return torch.cat(out).numpy()
