@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dyplab import runner
+from dyplab import results, runner
 from dyplab.course import solutions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,5 +37,7 @@ def test_notebook_and_its_solutions_run_in_smoke_profile(path: Path, tmp_path: P
     print(f"\n[timing] {path.name} + {n_solutions} solutions: {time.perf_counter() - start:.1f} s in smoke")
     assert result.status == "ok", f"{path.name} (with its solutions) failed: {result.error}"
 
+    summary = results.load(runner.notebook_id(path), root=tmp_path / "results")
+    print(f"[metrics] {path.name}: {summary['metrics'] if summary else None}")
     problems = runner.check_targets(runner.notebook_id(path), tmp_path / "results", TARGETS, "smoke")
     assert not problems, "\n".join(problems)
