@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import PIL
 from PIL import Image
 
@@ -23,9 +24,11 @@ from ._core import (
     safe_extract,
     save_npz_atomic,
 )
+from .labeled import LabeledData
 
 NAME = "fer2013"
 CLASSES = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
+NAMES_NO = ("sint", "avsky", "frykt", "glad", "nøytral", "trist", "overrasket")  # Norwegian labels for figures
 
 INFO = register(
     DatasetInfo(
@@ -105,9 +108,7 @@ def _root() -> Path:
         ) from exc
 
 
-def load(
-    split: str = "train", limit_per_class: int | None = None, seed: int = 42
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def load(split: str = "train", limit_per_class: int | None = None, seed: int = 42) -> LabeledData:
     """FER2013 images of one split.
 
     ``split``: ``'train'`` (28,709), ``'test'`` (7,178 = PublicTest + PrivateTest), ``'public_test'``
@@ -115,9 +116,11 @@ def load(
     two test halves are told apart by their filename prefix. ``limit_per_class`` draws at most that
     many images per class at random (``seed``), keeping the file order.
 
-    Returns ``(X, y, class_names)``: ``X`` ``uint8 [N, 48, 48]``, ``y`` ``int64 [N]`` indexing
-    ``class_names`` (angry, disgust, fear, happy, neutral, sad, surprise). A decoded copy of a whole
-    split is cached in the dyplab cache (``derived/fer2013``) to make the next load fast.
+    Returns :class:`~dyplab.data.LabeledData`: ``X`` ``uint8 [N, 48, 48]``, ``y`` ``int64 [N]`` indexing
+    ``class_names`` (angry, disgust, fear, happy, neutral, sad, surprise: the official label order), and
+    ``meta`` with each image's ``file`` (relative path) and ``split`` (``train``, ``public_test`` or
+    ``private_test``). A decoded copy of a whole split is cached in the dyplab cache
+    (``derived/fer2013``) to make the next load fast.
     """
     if split not in SPLITS:
         raise DataError(f"unknown FER2013 split {split!r}; choose one of {', '.join(SPLITS)}")
@@ -149,7 +152,31 @@ def load(
         X = X_all[keep]
     else:  # a small sample: decode only what is asked for
         X = _decode(root, [r for r, k in zip(rels, keep) if k])
-    return X, y[keep], list(CLASSES)
+    kept = [r for r, k in zip(rels, keep) if k]
+    meta = pd.DataFrame({"file": kept, "split": [_origin(r) for r in kept]})
+    return LabeledData(X=X, y=y[keep], class_names=list(CLASSES), meta=meta)
+
+
+def _origin(rel: str) -> str:
+    name = rel.rsplit("/", 1)[1]
+    for split, prefix in _PREFIX.items():
+        if name.startswith(prefix):
+            return split
+    return "train"
+
+
+MEAN, STD = 0.5, 0.25
+
+
+def to_tensor_input(X: np.ndarray):
+    """``uint8 [N, 48, 48]`` images → ``float32`` tensor ``[N, 1, 48, 48]`` scaled to ``(X/255 - 0.5) / 0.25``."""
+    import torch
+
+    X = np.asarray(X)
+    if X.ndim != 3 or X.shape[1:] != (48, 48):
+        raise ValueError(f"expected FER2013 images [N, 48, 48], got shape {X.shape}")
+    x = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32) / 255.0)
+    return ((x - MEAN) / STD).unsqueeze(1)
 
 
 def download_kaggle() -> Path:

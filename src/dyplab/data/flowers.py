@@ -68,3 +68,12 @@ def prepare(size: int = 96, *, root: str | Path | None = None, seed: int = 42) -
     """
     folder = image_root() if root is None else Path(root)
     return images.prepare(load(folder), size, manifest_path(), root=folder, seed=seed)
+
+
+#: Norwegian names of the five flower classes, for figures and tables.
+NORWEGIAN = {"daisy": "tusenfryd", "dandelion": "løvetann", "roses": "rose", "sunflowers": "solsikke", "tulips": "tulipan"}
+
+
+def display_names(class_names: list[str]) -> list[str]:
+    """Norwegian names for the flower folders (any other folder name is kept as it is)."""
+    return [NORWEGIAN.get(c, c) for c in class_names]

@@ -19,10 +19,16 @@ import math
 import torch
 from torch import nn
 
-#: dyplab's training recipe for :class:`CompactCNN` (keyword arguments of ``dyplab.training.fit``).
-COMPACT_FIT = {"optimizer": "adamw", "lr": 3e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "onecycle"}
-#: The earlier course's recipe for :class:`SimpleCNN`: Adam 1e-3 with weight decay 1e-4, LR halved on a plateau.
-SIMPLE_FIT = {"optimizer": "adam", "lr": 1e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau"}
+#: dyplab's training recipe for :class:`CompactCNN` (keyword arguments of ``dyplab.training.fit``): AdamW,
+#: the learning rate halved when ``val_loss`` stalls, early stopping on the same ``val_loss``.
+COMPACT_FIT = {"optimizer": "adamw", "lr": 3e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
+               "monitor": "val_loss"}
+COMPACT_EPOCHS = 25
+COMPACT_PATIENCE = 6
+#: The earlier course's recipe for :class:`SimpleCNN`: Adam 1e-3 with weight decay 1e-4, LR halved on a plateau
+#: of the validation loss, early stopping (patience 5) on validation accuracy, at most 25 epochs.
+SIMPLE_FIT = {"optimizer": "adam", "lr": 1e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
+              "monitor": "val_acc"}
 SIMPLE_EPOCHS = 25
 SIMPLE_PATIENCE = 5
 

@@ -1,0 +1,95 @@
+"""Benchmark: dyplab's FER2013 recipe (E2) against the earlier EmotionNet recipe, on the official 7-class split.
+
+Both models are trained in this one process, one after the other, on the same data: the official train
+folder with a stratified 10 % validation part (seed 42) and tested once on the official test folder
+(7,178 images, PublicTest + PrivateTest). Both fits restore their best validation epoch.
+
+- original: ``EmotionNet`` (1.7 M parameters), Adam 1e-3 with weight decay 1e-4, batch 32, 30 epochs,
+  learning rate halved after 5 epochs without improvement, early stopping after 10 (on validation
+  accuracy), no class weights; augmentation flip / ±10° / 10 % shift as in its torchvision pipeline.
+- dyplab: ``FaceCNN`` with the E2 recipe (``dyplab.faces.RECIPE_*``): AdamW, OneCycle, batch 128,
+  square-root class weights, augmentation layer.
+
+The last line is ``ratio_time=<dyplab/original> acc_dyplab=<..> acc_original=<..>``; the goal is
+acc_dyplab >= acc_original with ratio_time <= 0.33. Wall times depend on the machine and on what else
+runs on it; compare the ratio, not the seconds.
+
+    python benchmarks/fer_cnn.py                                          # full run (over an hour on one CPU core)
+    python benchmarks/fer_cnn.py --limit-per-class 100 --epochs-original 1 --epochs-dyplab 1   # quick check
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+
+import dyplab
+from dyplab import faces, metrics, training
+from dyplab.data import fer2013
+from dyplab.models.faces import EmotionNet, FaceAugment
+
+ORIGINAL_EPOCHS = 30
+ORIGINAL_FIT = {"lr": 1e-3, "batch_size": 32, "optimizer": "adam", "weight_decay": 1e-4, "schedule": "plateau",
+                "monitor": "val_acc", "patience": 10}
+
+
+def _row(name: str, model: nn.Module, wall: float, epochs: int, best: int, test) -> dict:
+    pred = training.predict(model, fer2013.to_tensor_input(test.X), device="cpu")
+    return {"model": name, "test_acc": metrics.accuracy(test.y, pred), "wall_s": wall,
+            "params": training.count_parameters(model), "epochs": epochs, "best_epoch": best}
+
+
+def main(argv: list[str] | None = None) -> dict[str, dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs-original", type=int, default=ORIGINAL_EPOCHS, help="0 skips the original recipe")
+    parser.add_argument("--epochs-dyplab", type=int, default=faces.RECIPE_EPOCHS)
+    parser.add_argument("--limit-per-class", type=int, default=None, help="a seeded subset per class (quick checks)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    split = faces.official_split(val_size=0.1, seed=args.seed, limit_per_class=args.limit_per_class,
+                                 test_limit_per_class=args.limit_per_class)
+    print(f"data: {split.sizes()} · device {dyplab.device()} · torch {torch.__version__}, "
+          f"{torch.get_num_threads()} CPU threads")
+    rows: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="dyplab-bench-") as tmp:
+        if args.epochs_original > 0:
+            dyplab.seed_everything(args.seed)
+            model = nn.Sequential(FaceAugment(zoom=0.0), EmotionNet(n_classes=7))
+            train = (fer2013.to_tensor_input(split.train.X), torch.as_tensor(split.train.y))
+            val = (fer2013.to_tensor_input(split.val.X), torch.as_tensor(split.val.y))
+            start = time.perf_counter()
+            res = training.fit(model, train, val, max_epochs=args.epochs_original, seed=args.seed, progress=False,
+                               name="original", log_dir=Path(tmp) / "original", **ORIGINAL_FIT)
+            rows["original"] = _row("original", res.model, time.perf_counter() - start, res.stopped_epoch,
+                                    res.best_epoch, split.test)
+            print(_fmt(rows["original"]), flush=True)
+        start = time.perf_counter()
+        res, _ = faces.train_model(split.train, split.val, epochs=args.epochs_dyplab, balancing="weights",
+                                   model_kwargs=faces.RECIPE_MODEL, seed=args.seed, name="dyplab", progress=False)
+        rows["dyplab"] = _row("dyplab", res.model, time.perf_counter() - start, res.stopped_epoch, res.best_epoch,
+                              split.test)
+        print(_fmt(rows["dyplab"]), flush=True)
+
+    orig = rows.get("original")
+    ratio = rows["dyplab"]["wall_s"] / orig["wall_s"] if orig else float("nan")
+    acc_orig = orig["test_acc"] if orig else float("nan")
+    print(f"ratio_time={ratio:.3f} acc_dyplab={rows['dyplab']['test_acc']:.4f} acc_original={acc_orig:.4f}")
+    return rows
+
+
+def _fmt(row: dict) -> str:
+    return (f"{row['model']:<9} test_acc={row['test_acc']:.4f} wall_s={row['wall_s']:.1f} params={row['params']:,} "
+            f"epochs={row['epochs']} (best {row['best_epoch']})")
+
+
+if __name__ == "__main__":
+    main()

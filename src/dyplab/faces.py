@@ -1,0 +1,100 @@
+"""The FER2013 workflow shared by notebooks E2, E3 and the benchmark: official split, training, flip TTA.
+
+- :func:`official_split`: the official train folder with a stratified, seeded validation part carved
+  out of it, and the official test folder (PublicTest + PrivateTest) kept apart.
+- :func:`train_model`: :class:`~dyplab.models.faces.FaceCNN` trained with :func:`dyplab.training.fit`,
+  the class imbalance handled by a class-weighted loss or by balanced sampling.
+- :func:`predict_proba_flip`: test-time augmentation with the mirrored face.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, TensorDataset, WeightedRandomSampler
+
+from . import splits
+from .data import LabeledData, fer2013
+from .models.faces import FaceCNN
+from .training import FitResult, fit, predict_proba
+
+BALANCING = ("weights", "sampler", "none")
+RECIPE_EPOCHS = 8  # dyplab's class-profile recipe (E2 and the benchmark)
+RECIPE_MODEL = {"width": 32, "hidden": 256}
+
+
+@dataclass
+class FaceSplit:
+    """Training and validation parts (both from the official train folder) and the official test folder."""
+
+    train: LabeledData
+    val: LabeledData
+    test: LabeledData
+    train_index: np.ndarray
+    val_index: np.ndarray
+
+    def sizes(self) -> dict[str, int]:
+        return {"trening": len(self.train), "validering": len(self.val), "test": len(self.test)}
+
+
+def official_split(*, val_size: float = 0.1, seed: int = 42, limit_per_class: int | None = None,
+                   test_limit_per_class: int | None = None) -> FaceSplit:
+    """The official FER2013 split with validation carved from the train folder (:func:`dyplab.splits.train_val`).
+
+    ``limit_per_class`` / ``test_limit_per_class`` draw a seeded subset per class (for quick runs).
+    ``train_index``/``val_index`` index rows of ``fer2013.load("train", limit_per_class)``.
+    """
+    folder = fer2013.load("train", limit_per_class=limit_per_class, seed=seed)
+    tr, va = splits.train_val(folder.y, val_size=val_size, seed=seed)
+    splits.check_disjoint(tr, va)
+    test = fer2013.load("test", limit_per_class=test_limit_per_class, seed=seed)
+    return FaceSplit(folder.subset(tr), folder.subset(va), test, np.asarray(tr), np.asarray(va))
+
+
+def balanced_loader(data: LabeledData, *, batch_size: int = 128, seed: int = 42) -> DataLoader:
+    """A loader that draws each class equally often (``WeightedRandomSampler`` with replacement, seeded)."""
+    counts = np.bincount(data.y, minlength=data.n_classes).astype(np.float64)
+    if (counts == 0).any():
+        raise ValueError(f"balanced sampling needs every class in the data; missing: "
+                         f"{[c for c, n in zip(data.class_names, counts) if n == 0]}")
+    weights = torch.as_tensor(1.0 / counts[data.y], dtype=torch.double)
+    gen = torch.Generator().manual_seed(seed)
+    sampler = WeightedRandomSampler(weights, num_samples=len(data), replacement=True, generator=gen)
+    ds = TensorDataset(fer2013.to_tensor_input(data.X), torch.as_tensor(data.y))
+    return DataLoader(ds, batch_size=batch_size, sampler=sampler, num_workers=0, drop_last=len(data) > batch_size)
+
+
+def train_model(train: LabeledData, val: LabeledData, *, epochs: int, balancing: str = "weights",
+                model_kwargs: dict[str, Any] | None = None, lr: float = 3e-3, batch_size: int = 128,
+                weight_decay: float = 5e-4, patience: int | None = None, seed: int = 42,
+                name: str = "fer", progress: bool = True) -> tuple[FitResult, dict[str, Any]]:
+    """Train a :class:`FaceCNN` (AdamW, OneCycle up to ``lr``) and return ``(fit result, model_kwargs)``.
+
+    ``balancing``: ``"weights"`` (cross-entropy weighted by the square root of inverse class frequency),
+    ``"sampler"`` (every class drawn equally often) or ``"none"``. The best epoch by validation loss
+    is restored (early stopping after ``patience`` epochs without improvement; ``None``: off).
+    """
+    if balancing not in BALANCING:
+        raise ValueError(f"balancing must be one of {BALANCING}; got {balancing!r}")
+    kwargs = {"n_classes": train.n_classes, **(model_kwargs or {})}
+    torch.manual_seed(seed)
+    model = FaceCNN(**kwargs)
+    Xva = fer2013.to_tensor_input(val.X)
+    if balancing == "sampler":
+        tr: Any = balanced_loader(train, batch_size=batch_size, seed=seed)
+    else:
+        tr = (fer2013.to_tensor_input(train.X), torch.as_tensor(train.y))
+    weights = splits.class_weights(train.y, train.n_classes, power=0.5) if balancing == "weights" else None
+    result = fit(model, tr, (Xva, torch.as_tensor(val.y)), max_epochs=epochs, lr=lr, batch_size=batch_size,
+                 optimizer="adamw", weight_decay=weight_decay, schedule="onecycle", patience=patience,
+                 class_weights=weights, seed=seed, name=name, progress=progress)
+    return result, kwargs
+
+
+def predict_proba_flip(model: torch.nn.Module, X: np.ndarray) -> np.ndarray:
+    """Test-time augmentation: the mean of the class probabilities for each face and its mirror image."""
+    x = fer2013.to_tensor_input(X)
+    return (predict_proba(model, x) + predict_proba(model, torch.flip(x, dims=[-1]))) / 2

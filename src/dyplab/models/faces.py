@@ -1,0 +1,120 @@
+"""Models for FER2013 facial expressions (notebooks E1–E3): dyplab's 4-block CNN and the earlier EmotionNet.
+
+Both take float images ``[N, 1, 48, 48]`` (or ``[N, 48, 48]``) standardised with
+:func:`dyplab.data.fer2013.to_tensor_input` and return logits ``[N, n_classes]``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+N_CLASSES = 7
+SIZE = 48
+
+
+def _as_images(x: torch.Tensor) -> torch.Tensor:
+    if x.dim() == 3:
+        x = x.unsqueeze(1)
+    if x.dim() != 4 or tuple(x.shape[1:]) != (1, SIZE, SIZE):
+        raise ValueError(f"expected face images [N, 1, 48, 48], got shape {tuple(x.shape)}")
+    return x
+
+
+class FaceAugment(nn.Module):
+    """Batch augmentation as a layer (training only): horizontal flip, small rotation, shift and zoom.
+
+    One affine warp per image (``F.affine_grid``), so it costs little next to the convolutions. In
+    ``eval()`` mode it does nothing, so validation and test images are never altered.
+    """
+
+    def __init__(self, flip: bool = True, degrees: float = 10.0, shift: float = 0.1, zoom: float = 0.1) -> None:
+        super().__init__()
+        self.flip, self.degrees, self.shift, self.zoom = bool(flip), float(degrees), float(shift), float(zoom)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        n = x.shape[0]
+        dev = x.device
+        angle = (torch.rand(n, device=dev) * 2 - 1) * math.radians(self.degrees)
+        scale = 1.0 + (torch.rand(n, device=dev) * 2 - 1) * self.zoom
+        sign = torch.where(torch.rand(n, device=dev) < 0.5, -1.0, 1.0) if self.flip else torch.ones(n, device=dev)
+        cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+        theta = torch.zeros(n, 2, 3, device=dev)
+        theta[:, 0, 0], theta[:, 0, 1] = cos * sign, -sin
+        theta[:, 1, 0], theta[:, 1, 1] = sin * sign, cos
+        theta[:, :, 2] = (torch.rand(n, 2, device=dev) * 2 - 1) * 2 * self.shift
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+    def extra_repr(self) -> str:
+        return f"flip={self.flip}, degrees={self.degrees}, shift={self.shift}, zoom={self.zoom}"
+
+
+def _block(c_in: int, c_out: int, convs: int) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for i in range(convs):
+        layers += [nn.Conv2d(c_in if i == 0 else c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                   nn.ReLU(inplace=True)]
+    layers.append(nn.MaxPool2d(2))
+    return nn.Sequential(*layers)
+
+
+class FaceCNN(nn.Module):
+    """dyplab's FER2013 CNN: 4 blocks of (Conv3×3 → BatchNorm → ReLU) × ``convs`` → MaxPool, then a small head.
+
+    Channels ``width · (1, 2, 4, 8)``; 48 → 24 → 12 → 6 → 3 pixels; the 3×3 maps are flattened (where in
+    the face a feature fired matters) into a hidden layer of ``hidden`` units with dropout, then the logits. :attr:`last_conv` is the last convolution (6×6 feature maps) for Grad-CAM.
+    ``augment=True`` puts :class:`FaceAugment` in front (active in training only).
+    """
+
+    def __init__(self, n_classes: int = N_CLASSES, width: int = 32, convs: int = 1, hidden: int = 256,
+                 dropout: float = 0.4, augment: bool = True) -> None:
+        super().__init__()
+        if width < 1 or convs < 1:
+            raise ValueError(f"width and convs must be >= 1, got width={width}, convs={convs}")
+        chans = [1, width, 2 * width, 4 * width, 8 * width]
+        self.augment = FaceAugment() if augment else nn.Identity()
+        self.features = nn.Sequential(*[_block(chans[i], chans[i + 1], convs) for i in range(4)])
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(chans[-1] * 9, hidden),
+                                  nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
+
+    @property
+    def last_conv(self) -> nn.Conv2d:
+        """The last ``Conv2d`` (block 4, working at 6×6): the layer Grad-CAM looks at."""
+        return [m for m in self.features.modules() if isinstance(m, nn.Conv2d)][-1]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(self.augment(_as_images(x))))
+
+
+class EmotionNet(nn.Module):
+    """The earlier course's EmotionNet (1,701,830 parameters with 6 classes), kept for the benchmark.
+
+    4 blocks Conv3×3 → BatchNorm → ReLU → MaxPool → Dropout2d(0.25) (1→32→64→128→256 channels), then
+    Flatten → Linear(2304, 512) → ReLU → Dropout(0.5) → Linear(512, 256) → ReLU → Dropout(0.5) → Linear(256, C).
+    """
+
+    def __init__(self, n_classes: int = N_CLASSES) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        for c_in, c_out in ((1, 32), (32, 64), (64, 128), (128, 256)):
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True),
+                       nn.MaxPool2d(2), nn.Dropout2d(0.25)]
+        self.features = nn.Sequential(*layers)
+        self.pool = nn.AdaptiveAvgPool2d((3, 3))
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(256 * 9, 512), nn.ReLU(inplace=True), nn.Dropout(0.5),
+            nn.Linear(512, 256), nn.ReLU(inplace=True), nn.Dropout(0.5), nn.Linear(256, n_classes),
+        )
+
+    @property
+    def last_conv(self) -> nn.Conv2d:
+        return self.features[15]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.pool(self.features(_as_images(x))))

@@ -1,0 +1,63 @@
+"""FER2013 models: shapes, parameter counts, training-only augmentation and a 48×48 Grad-CAM."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from dyplab import checkpoints
+from dyplab.explain import grad_cam
+from dyplab.models.faces import EmotionNet, FaceAugment, FaceCNN
+from dyplab.training import count_parameters
+
+
+@pytest.mark.parametrize("model", [FaceCNN(), FaceCNN(width=8, convs=2), EmotionNet()])
+@pytest.mark.parametrize("shape", [(3, 1, 48, 48), (3, 48, 48)])
+def test_output_shapes(model, shape):
+    out = model.eval()(torch.randn(*shape))
+    assert out.shape == (3, 7) and torch.isfinite(out).all()
+
+
+def test_emotionnet_parameter_count_and_last_conv():
+    assert count_parameters(EmotionNet(n_classes=6)) == 1_701_830  # as printed by the earlier course
+    net = EmotionNet()
+    assert net.last_conv.in_channels == 128 and net.last_conv.out_channels == 256
+
+
+def test_last_conv_works_at_6x6():
+    model = FaceCNN(width=8).eval()
+    seen = []
+    model.last_conv.register_forward_hook(lambda m, i, o: seen.append(o.shape))
+    model(torch.randn(2, 1, 48, 48))
+    assert seen == [torch.Size([2, 64, 6, 6])]
+
+
+def test_wrong_image_size_is_refused():
+    with pytest.raises(ValueError, match=r"\[N, 1, 48, 48\]"):
+        FaceCNN()(torch.randn(2, 1, 28, 28))
+
+
+def test_augmentation_only_in_training():
+    torch.manual_seed(0)
+    aug = FaceAugment()
+    x = torch.randn(4, 1, 48, 48)
+    assert torch.equal(aug.eval()(x), x)
+    y = aug.train()(x)
+    assert y.shape == x.shape and not torch.equal(y, x)
+
+
+def test_grad_cam_is_48x48():
+    torch.manual_seed(0)
+    model = FaceCNN(width=8).eval()
+    maps = grad_cam(model, torch.randn(3, 1, 48, 48), target=[0, 3, 6], layer=model.last_conv)
+    assert maps.shape == (3, 48, 48) and maps.min() >= 0 and maps.max() <= 1
+
+
+def test_checkpoint_round_trip(tmp_path):
+    torch.manual_seed(0)
+    kwargs = {"n_classes": 7, "width": 8, "convs": 1, "hidden": 32, "dropout": 0.1}
+    model = FaceCNN(**kwargs).eval()
+    path = checkpoints.save(model, tmp_path / "fer.pt", model_kwargs=kwargs, class_names=list("abcdefg"))
+    again, meta = checkpoints.load_model(path)
+    x = torch.randn(2, 1, 48, 48)
+    assert torch.allclose(model(x), again(x)) and meta["class_names"] == list("abcdefg")
