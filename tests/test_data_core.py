@@ -99,17 +99,13 @@ def server(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def tiny(monkeypatch: pytest.MonkeyPatch, isolated_cache: Path, tmp_path: Path):
-    """Register ``tinyset`` (manifest = FILES) with an empty cache, no mirror and network allowed.
+    """Register ``tinyset`` (its manifest = FILES) with an empty cache, no mirror and network allowed.
 
-    Returns a function ``register(downloads=())`` that (re)registers the dataset with downloads.
+    Returns a function ``register(downloads=())`` that (re)registers the dataset with downloads; the
+    dataset is removed from the registry after the test.
     """
     monkeypatch.delenv("DYPLAB_DATA_MIRROR", raising=False)
     monkeypatch.delenv("DYPLAB_OFFLINE", raising=False)
-    real_manifest = _core.manifest
-    monkeypatch.setattr(
-        _core, "manifest", lambda name: {k: sha(v) for k, v in FILES.items()} if name == NAME else real_manifest(name)
-    )
-    monkeypatch.setattr(_core, "_SOURCES", {})
 
     def register(downloads: tuple[Download, ...] = ()) -> DatasetInfo:
         meta = DatasetInfo(
@@ -120,12 +116,13 @@ def tiny(monkeypatch: pytest.MonkeyPatch, isolated_cache: Path, tmp_path: Path):
             citation="none",
             homepage="http://127.0.0.1/",
             downloads=downloads,
+            files=tuple((k, sha(v)) for k, v in FILES.items()),
         )
-        monkeypatch.setitem(_core._REGISTRY, NAME, meta)
-        return meta
+        return _core.register(meta)
 
     register()
-    return register
+    yield register
+    _core.unregister(NAME)
 
 
 def downloads_for(server: _Server, files: dict[str, bytes] = FILES, *, served: dict[str, bytes] | None = None):

@@ -42,8 +42,18 @@ def test_cnn_rejects_wrong_image_size():
 
 
 def test_cnn_features_for_grad_cam():
-    feats = CNN().eval().features(torch.randn(3, 1, 28, 28))
+    model = CNN().eval()
+    x = torch.randn(3, 1, 28, 28)
+    with torch.no_grad():
+        feats = model.features(x)
+        # the features are exactly what the classifier sees: Grad-CAM on them explains the real output
+        assert torch.allclose(model.classifier(model.pool(feats)), model(x), atol=1e-6)
+        x2 = x.clone()
+        x2[1] += 1.0  # changing one image changes only its own feature maps
+        feats2 = model.features(x2)
     assert feats.shape[0] == 3 and feats.shape[-2:] == (7, 7)
+    assert torch.allclose(feats[0], feats2[0]) and torch.allclose(feats[2], feats2[2])
+    assert not torch.allclose(feats[1], feats2[1])
 
 
 def test_random_shift_only_in_training_and_keeps_content():

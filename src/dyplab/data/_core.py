@@ -61,6 +61,8 @@ class DatasetInfo:
     downloads: tuple[Download, ...] = ()
     manual: str = ""
     notes: str = ""
+    #: ``(relative path, sha256)`` of every file; empty means the manifest shipped in ``manifests/<name>.sha256``.
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -127,8 +129,9 @@ def info(name: str) -> DatasetInfo:
 
 
 def manifest(name: str) -> dict[str, str]:
-    """The shipped manifest of ``name``: relative path → sha256."""
-    return dict(_shipped_manifest(name))
+    """The manifest of ``name``: relative path → sha256 (declared in its :class:`DatasetInfo` or shipped)."""
+    declared = _REGISTRY[name].files if name in _REGISTRY else ()  # modules read their manifest before registering
+    return dict(declared) if declared else dict(_shipped_manifest(name))
 
 
 @functools.lru_cache(maxsize=32)
