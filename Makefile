@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ecg_intra_patient.py
 	$(BIN)/python benchmarks/threads.py
 	$(BIN)/python benchmarks/ecg_recipe_selection.py
+	$(BIN)/python benchmarks/flowers_cnn.py
 	$(BIN)/python benchmarks/fer_cnn.py
 
 # Every notebook in the class profile, checked against its issue's targets (not in CI: about an hour).
