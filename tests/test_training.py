@@ -398,3 +398,60 @@ def test_fit_passes_devices_and_strategy_to_lightning_ddp(tmp_path: Path) -> Non
     # DDP keeps the replicas identical and the synchronised validation metrics agree on both processes
     assert ranks[0]["weight_sum"] == pytest.approx(ranks[1]["weight_sum"], abs=1e-6)
     assert ranks[0]["val_acc"] == ranks[1]["val_acc"] and len(ranks[0]["val_acc"]) == 3
+
+
+class _InterruptAt(L.Callback):
+    """Press Ctrl+C (raise KeyboardInterrupt) at the start of epoch ``epoch`` (0-based)."""
+
+    def __init__(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def on_train_epoch_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if trainer.current_epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+class _EpochCounter(L.Callback):
+    def __init__(self) -> None:
+        self.started: list[int] = []
+
+    def on_train_epoch_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        self.started.append(trainer.current_epoch)
+
+
+def test_interrupted_fit_resumes_to_the_same_result(tmp_path: Path) -> None:
+    X, y = _data(160, noise=1.0)
+
+    def model_with_dropout() -> nn.Module:
+        dyplab.seed_everything(0)  # dropout makes the random state matter
+        return nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 2))
+
+    common = dict(max_epochs=5, lr=0.05, batch_size=16, schedule="onecycle", patience=None, progress=False,
+                  device="cpu")
+    whole = T.fit(model_with_dropout(), (X[:120], y[:120]), (X[120:], y[120:]), log_dir=tmp_path / "whole",
+                  checkpoint_dir=tmp_path / "ck_whole", **common)
+    with pytest.raises(KeyboardInterrupt):
+        T.fit(model_with_dropout(), (X[:120], y[:120]), (X[120:], y[120:]), log_dir=tmp_path / "part",
+              checkpoint_dir=tmp_path / "ck", callbacks=[_InterruptAt(3)], **common)
+    assert (tmp_path / "ck" / "last.ckpt").is_file() and not list((tmp_path / "ck").glob(".*tmp"))
+    fresh = model_with_dropout()
+    epochs_run = _EpochCounter()
+    resumed = T.fit(fresh, (X[:120], y[:120]), (X[120:], y[120:]), log_dir=tmp_path / "part",
+                    checkpoint_dir=tmp_path / "ck", resume=True, callbacks=[epochs_run], **common)
+    assert epochs_run.started == [3, 4]  # it continued after the three finished epochs, it did not start over
+    assert resumed.history["epoch"].tolist() == [1, 2, 3, 4, 5]
+    pd.testing.assert_frame_equal(resumed.history, whole.history)
+    assert resumed.best_epoch == whole.best_epoch
+    assert _same_state(resumed.model.state_dict(), whole.model.state_dict())
+
+
+def test_resume_needs_a_checkpoint_dir_and_refuses_pickles(tmp_path: Path) -> None:
+    X, y = _data(80)
+    with pytest.raises(ValueError, match="checkpoint_dir"):
+        T.fit(_mlp(), (X, y), (X, y), max_epochs=1, resume=True, progress=False, log_dir=tmp_path)
+    bad = tmp_path / "ck"
+    bad.mkdir()
+    torch.save({"state": object()}, bad / "last.ckpt")  # a pickled object: never unpickled
+    with pytest.raises(Exception, match="(?i)weights_only|unpickl|unsupported"):
+        T.fit(_mlp(), (X, y), (X, y), max_epochs=1, checkpoint_dir=bad, resume=True, progress=False,
+              log_dir=tmp_path, device="cpu")

@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     f = dsub.add_parser("fetch", help="fetch a dataset (cache → mirror → download)")
     f.add_argument("names", nargs="+", metavar="NAME")
     f.set_defaults(func=_data_fetch)
-    v = dsub.add_parser("verify", help="check every file against its sha256")
+    v = dsub.add_parser("verify", help="check every copy (cache and mirror) of every file against its sha256")
     v.add_argument("names", nargs="*", metavar="NAME")
+    v.add_argument("--repair", action="store_true", help="replace damaged cache files with verified mirror copies")
     v.set_defaults(func=_data_verify)
     i = dsub.add_parser("info", help="source, license and citation of a dataset")
     i.add_argument("name", metavar="NAME")
@@ -133,16 +134,34 @@ def verify_dataset(name: str) -> tuple[str, str]:
 
 
 def _data_verify(args) -> int:
+    """Report every copy that was checked; exit 1 when a copy is damaged (after ``--repair``: when one still is)."""
     from . import data as dd
 
     names = args.names or [m.name for m in dd.list()]
     worst = 0
     for name in names:
         dd.info(name)  # clear error for unknown names
-        status, detail = verify_dataset(name)
-        print(f"{name:<16} {status:<8} {detail}")
-        if status == "corrupt":
-            worst = 1
+        if args.repair:
+            for line in dd.repair(name):
+                print(f"{name:<16} repair   {line}")
+        reports = dd.verify(name)
+        usable = any(report.ok for _, report in reports)
+        for where, report in reports:
+            if report.status == "missing" or (report.layout == "download" and not report.ok):
+                continue  # no such copy (or no download layout in this folder): nothing to report
+            status = "OK" if report.ok else report.status
+            print(f"{name:<16} {where:<8} {status:<10} {report.reason()} [{report.root}]")
+            problems = report.problems()
+            shown = [p for p in problems if p.startswith("corrupt")] + [p for p in problems if p.startswith("missing")][:10]
+            for problem in shown:
+                print(f"{'':<16} {'':<8} {'':<10} - {problem}")
+            if len(problems) > len(shown):
+                print(f"{'':<16} {'':<8} {'':<10} - … and {len(problems) - len(shown)} more missing file(s)")
+            if report.status == "corrupt":
+                worst = 1
+        if not usable:
+            print(f"{name:<16} {'-':<8} {'unusable':<10} no verified copy; `dyplab data fetch {name}` online, or point "
+                  "DYPLAB_DATA_MIRROR at the course mirror")
     return worst
 
 

@@ -27,6 +27,7 @@ from .models import evaluating, model_device
 __all__ = [
     "attribution_agreement",
     "compare_attributions",
+    "check_input_shape",
     "grad_cam",
     "integrated_gradients",
     "permutation_importance_table",
@@ -43,7 +44,32 @@ def _inputs(model: nn.Module, X: Any, min_ndim: int = 2) -> tuple[torch.Tensor, 
     added = False
     if x.ndim < min_ndim:
         x, added = x.unsqueeze(0), True
+    check_input_shape(model, x)
     return x, added
+
+
+def check_input_shape(model: nn.Module, x: torch.Tensor) -> None:
+    """Compare a batch with the model's first layer and say what was expected and what came.
+
+    Convolutions are checked for the number of channels (axis 1); a first ``Linear`` layer for the number of
+    features (last axis). Other first layers are not checked (the model's own error then stands).
+    """
+    first = next((m for m in model.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear))), None)
+    if first is None:
+        return
+    if isinstance(first, nn.Linear):
+        if x.ndim == 2 and x.shape[1] != first.in_features:
+            raise ValueError(f"the model's first layer takes {first.in_features} features per example, but the "
+                             f"input has {x.shape[1]} (input shape {tuple(x.shape)})")
+        return
+    spatial = {nn.Conv1d: 1, nn.Conv2d: 2, nn.Conv3d: 3}[type(first)]
+    if x.ndim != spatial + 2:
+        return  # the model may add the channel axis itself (e.g. [N, 28, 28] for an MNIST CNN)
+    if x.shape[1] != first.in_channels:
+        hint = " (grayscale image to an RGB model? repeat the channel 3 times)" if (x.shape[1], first.in_channels) == (1, 3) \
+            else " (RGB image to a grayscale model? average the channels)" if (x.shape[1], first.in_channels) == (3, 1) else ""
+        raise ValueError(f"the model's first layer expects {first.in_channels} input channel(s) but the input has "
+                         f"{x.shape[1]} (input shape {tuple(x.shape)}, channels on axis 1){hint}")
 
 
 def _targets(model: nn.Module, x: torch.Tensor, target: Any) -> torch.Tensor:

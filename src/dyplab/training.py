@@ -411,6 +411,12 @@ class ClassifierModule(L.LightningModule):
         else:
             self.history.append(row)
 
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        checkpoint["dyplab_history"] = [dict(row) for row in self.history]
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        self.history = [dict(row) for row in checkpoint.get("dyplab_history", [])]
+
     def configure_optimizers(self) -> Any:
         params = [p for p in self.model.parameters() if p.requires_grad]
         if not params:
@@ -468,6 +474,55 @@ class _BestWeights(Callback):
             self.best_epoch = trainer.current_epoch + 1
             # .to("cpu", copy=True) always allocates new storage: later optimizer steps cannot change it.
             self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in pl_module.model.state_dict().items()}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"best_score": self.best_score, "best_epoch": self.best_epoch, "best_state": self.best_state}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.best_score, self.best_epoch, self.best_state = state["best_score"], state["best_epoch"], state["best_state"]
+
+
+class _LastEpochCheckpoint(Callback):
+    """After every epoch, write a checkpoint (``last.ckpt``) from which :func:`fit` can continue.
+
+    Written to a temporary file and renamed, so an interruption never leaves half a checkpoint. Besides
+    Lightning's own state (weights, optimizer, schedule, loop, callbacks) it keeps the random state of
+    PyTorch and of the training loader's shuffling, so a resumed run on CPU ends exactly where an
+    uninterrupted one would.
+    """
+
+    FILE = "last.ckpt"
+
+    def __init__(self, folder: Path, loader: DataLoader) -> None:
+        self.folder = Path(folder)
+        self.loader = loader
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.FILE
+
+    def on_train_epoch_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if trainer.sanity_checking or not trainer.is_global_zero:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{self.FILE}.tmp"
+        try:
+            trainer.save_checkpoint(tmp, weights_only=False)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            warnings.warn(f"could not write the checkpoint {self.path} ({exc}); training goes on without it, "
+                          "the last good checkpoint is kept", stacklevel=2)
+
+    def state_dict(self) -> dict[str, Any]:
+        gen = getattr(self.loader, "generator", None)
+        return {"torch_rng": torch.get_rng_state(), "loader_rng": None if gen is None else gen.get_state()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        torch.set_rng_state(state["torch_rng"])
+        gen = getattr(self.loader, "generator", None)
+        if gen is not None and state.get("loader_rng") is not None:
+            gen.set_state(state["loader_rng"])
 
 
 @dataclass
@@ -595,6 +650,8 @@ def fit(
     eval_batch_size: int | None = None,
     devices: Any = None,
     strategy: Any = "auto",
+    checkpoint_dir: Path | str | None = None,
+    resume: bool = False,
 ) -> FitResult:
     """Train a classifier with Lightning and return it with the best epoch's weights restored.
 
@@ -621,6 +678,10 @@ def fit(
       ``verbose=True`` shows Lightning's own messages and the model summary.
     - Extra: ``callbacks`` (more Lightning callbacks), ``gradient_clip_val``, ``eval_batch_size``
       (validation batch size, default ``max(batch_size, 256)``).
+    - ``checkpoint_dir``: after every epoch a checkpoint ``last.ckpt`` is written there (atomically). With
+      ``resume=True`` and such a checkpoint present, training continues from its last finished epoch
+      (weights, optimizer, schedule, early stopping, best weights and random state restored; the file is
+      read with ``weights_only=True``); on CPU the result equals that of an uninterrupted run.
     - Several devices: ``devices`` and ``strategy`` go to Lightning's ``Trainer`` as they are, e.g.
       ``device="cuda", devices=4, strategy="ddp"`` on a GPU server (run it from a script, not a notebook:
       DDP starts one process per device). Metrics are synchronised across processes.
@@ -665,6 +726,14 @@ def fit(
                               plateau_patience=max(1, (patience or 4) // 2))
     best = _BestWeights(monitor)
     cbs: list[Callback] = [best, *callbacks]
+    resume_from = None
+    if checkpoint_dir is not None:
+        last = _LastEpochCheckpoint(Path(checkpoint_dir), train_loader)
+        cbs.append(last)
+        if resume and last.path.is_file():
+            resume_from = last.path
+    elif resume:
+        raise ValueError("resume=True needs checkpoint_dir (the folder of an earlier fit's last.ckpt).")
     if patience is not None:
         cbs.append(EarlyStopping(monitor=monitor, mode=_MONITORS[monitor], patience=patience, check_finite=True))
     show_bar = bool(progress) and not _bars_off()
@@ -684,7 +753,8 @@ def fit(
                 log_every_n_steps=max(1, min(50, len(train_loader))),
             )
             try:
-                trainer.fit(module, train_dataloaders=train_loader, val_dataloaders=val_loader)
+                trainer.fit(module, train_dataloaders=train_loader, val_dataloaders=val_loader, ckpt_path=resume_from,
+                            weights_only=True if resume_from is not None else None)
             except SystemExit:
                 if not trainer.interrupted:
                     raise

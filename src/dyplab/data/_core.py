@@ -17,8 +17,9 @@ import shutil
 import stat
 import tarfile
 import tempfile
+import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -96,6 +97,11 @@ class LocationReport:
             more = f" (and {len(self.missing) - 1} more)" if len(self.missing) > 1 else ""
             parts.append(f"{len(self.missing)} file(s) missing, e.g. {self.missing[0]}{more}")
         return "; ".join(parts)
+
+    def problems(self) -> list[str]:
+        """One line per damaged or missing file (for ``dyplab data verify``)."""
+        lines = [f"corrupt: {rel} (sha256 {actual}, expected {expected})" for rel, expected, actual in self.corrupt]
+        return lines + [f"missing: {rel}" for rel in self.missing]
 
 
 _REGISTRY: dict[str, DatasetInfo] = {}
@@ -240,11 +246,13 @@ def _expected_files(name: str, layout: str) -> dict[str, str]:
     return files
 
 
-def check_location(name: str, root: Path, *, layout: str = "manifest", force: bool = False) -> LocationReport:
+def check_location(name: str, root: Path, *, layout: str = "manifest", force: bool = False,
+                   files: Sequence[str] | None = None) -> LocationReport:
     """Check ``root`` against the dataset's manifest (or its downloads when ``layout='download'``).
 
-    A recent full check is remembered by file size and modification time, so repeated loads
-    do not re-hash unchanged files; ``force=True`` always re-hashes.
+    ``files`` limits the check to some files of the manifest (e.g. one MIT-BIH record), so one damaged
+    file does not block the others. A recent check is remembered by file size and modification time, so
+    repeated loads do not re-hash unchanged files; ``force=True`` always re-hashes.
     """
     root = Path(root)
     if not root.is_dir():
@@ -252,7 +260,13 @@ def check_location(name: str, root: Path, *, layout: str = "manifest", force: bo
     expected = _expected_files(name, layout)
     if not expected:
         return LocationReport(root, "incomplete", missing=["<no manifest shipped>"], layout=layout)
-    key = f"{name}|{layout}|{root.resolve()}"
+    if files is not None:
+        unknown = sorted(set(files) - set(expected))
+        if unknown:
+            raise DataError(f"{unknown} are not files of dataset {name!r} (see `dyplab data info {name}`)")
+        expected = {rel: expected[rel] for rel in files}
+    subset = "" if files is None else "|" + hashlib.sha256("\n".join(sorted(expected)).encode()).hexdigest()[:12]
+    key = f"{name}|{layout}|{root.resolve()}{subset}"
     rels = sorted(expected)
     sig = _signature(root, rels)
     if not force and sig is not None:
@@ -322,24 +336,57 @@ def verify(name: str) -> list[tuple[str, LocationReport]]:
     return [(where, check_location(name, root, layout=layout, force=True)) for where, root, layout in locations(name)]
 
 
-def fetch(name: str, *, progress: bool = True) -> Path:
+def repair(name: str) -> list[str]:
+    """Replace damaged files of the cache copy of ``name`` with verified ones from the mirror.
+
+    Each replacement is written atomically from a copy whose sha256 was checked. Returns one line per file
+    replaced. Without a good mirror copy a damaged cache file is deleted, so that the next fetch gets it again.
+    """
+    cache = cache_path(name)
+    report = check_location(name, cache, force=True)
+    damaged = [rel for rel, _, _ in report.corrupt]
+    mirror = config.mirror_dir()
+    good = mirror / name if mirror is not None else None
+    expected = manifest(name)
+    done = []
+    for rel in damaged:
+        source_file = None if good is None else good / rel
+        if source_file is not None and source_file.is_file() and sha256_file(source_file) == expected[rel]:
+            with open(source_file, "rb") as src:
+                if not write_atomic(cache / rel, lambda fh, src=src: shutil.copyfileobj(src, fh)):
+                    raise DataError(f"could not write {cache / rel} while repairing {name!r}; is the disk full?")
+            done.append(f"replaced {cache / rel} with the verified copy from {source_file}")
+        elif (cache / rel).is_file():
+            (cache / rel).unlink()
+            done.append(f"deleted damaged {cache / rel} (no verified copy to replace it; fetch it again)")
+    return done
+
+
+def fetch(name: str, *, progress: bool = True, files: Sequence[str] | None = None) -> Path:
     """Return a folder that holds dataset ``name``, verified by sha256.
 
     Looks in the user's cache, then in the course mirror (``DYPLAB_DATA_MIRROR``), then
     downloads from the canonical URL into the cache (unless ``DYPLAB_OFFLINE=1``). When all
-    fail, the error lists each source and why it failed.
+    fail, the error lists each source and why it failed. ``files`` asks only for some files of the
+    manifest (a loader that reads one record need not wait for, or fail on, the others).
+    A corrupt copy in the cache is never used; a warning says so and how to repair it.
     """
     meta = info(name)
     tried: list[tuple[str, str]] = []
     reasons: dict[str, str] = {}
     for where, root, layout in locations(name):
-        report = check_location(name, root, layout=layout)
+        if files is not None and layout != "manifest":
+            continue
+        report = check_location(name, root, layout=layout, files=files)
         if report.ok:
             _SOURCES[name] = (where, root)
             return root
+        if where == "cache" and report.status == "corrupt":
+            warnings.warn(f"the cached copy of {name!r} is damaged ({report.reason()}); it is not used. "
+                          f"Repair it with `dyplab data verify --repair {name}`.", stacklevel=2)
         reasons[where] = report.reason()
     cache = cache_path(name)
-    tried.append(("cache", reasons["cache"]))
+    tried.append(("cache", reasons.get("cache", "not checked")))
     tried.append(("mirror", reasons.get("mirror", "DYPLAB_DATA_MIRROR is not set")))
 
     if config.offline():
@@ -348,8 +395,11 @@ def fetch(name: str, *, progress: bool = True) -> Path:
         tried.append(("download", "no public download for this dataset"))
     else:
         try:
-            _download_all(meta, cache, progress=progress)
-            report = check_location(name, cache, layout="download", force=True)
+            _download_all(meta, cache, progress=progress, files=files)
+            if files is None:
+                report = check_location(name, cache, layout="download", force=True)
+            else:
+                report = check_location(name, cache, force=True, files=files)
             if report.ok:
                 _SOURCES[name] = ("download", cache)
                 return cache
@@ -473,11 +523,16 @@ def describe_source(name: str) -> str:
 # --------------------------------------------------------------------------- download
 
 
-def _download_all(meta: DatasetInfo, dest: Path, *, progress: bool) -> None:
+def _download_all(meta: DatasetInfo, dest: Path, *, progress: bool, files: Sequence[str] | None = None) -> None:
+    """Download (and extract) the dataset's canonical files; with ``files``, only the downloads that are those
+    files when the dataset is published file by file (an archive is always fetched whole)."""
     import pooch
 
     dest.mkdir(parents=True, exist_ok=True)
+    wanted = None if files is None or any(d.extract for d in meta.downloads) else set(files)
     for item in meta.downloads:
+        if wanted is not None and item.filename not in wanted:
+            continue
         target = dest / item.filename
         if item.extract and _marker(dest, item.filename).is_file():
             if _marker(dest, item.filename).read_text().strip() == item.sha256:
@@ -518,10 +573,10 @@ def safe_extract(archive: Path, dest: Path) -> list[Path]:
     try:
         if zipfile.is_zipfile(archive):
             _extract_zip(archive, tmp)
-        elif tarfile.is_tarfile(archive):
+        elif _is_tar(archive):
             _extract_tar(archive, tmp)
         else:
-            raise DataError(f"{archive} is neither a zip nor a tar archive (is the download corrupt?)")
+            raise DataError(f"{archive} is neither a zip nor a tar archive (is the download corrupt?); {_ADVICE}")
         moved = []
         for entry in sorted(tmp.iterdir()):
             target = dest / entry.name
@@ -535,6 +590,17 @@ def safe_extract(archive: Path, dest: Path) -> list[Path]:
         return moved
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+_ADVICE = "delete the file and fetch the dataset again (`dyplab data fetch NAME`)"
+
+
+def _is_tar(archive: Path) -> bool:
+    """``tarfile.is_tarfile``, except that a truncated compressed archive is an error that says so."""
+    try:
+        return tarfile.is_tarfile(archive)
+    except (EOFError, OSError, tarfile.TarError) as exc:
+        raise DataError(f"could not read {archive}: the archive is corrupt or truncated ({exc}); {_ADVICE}") from exc
 
 
 def _check_member_name(archive: Path, name: str) -> None:
@@ -553,7 +619,7 @@ def _extract_zip(archive: Path, dest: Path) -> None:
                     raise DataError(f"refusing to extract {archive}: member {member.filename!r} is a symbolic link")
             zf.extractall(dest)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise DataError(f"could not extract {archive} (is the archive corrupt or truncated?): {exc}") from exc
+        raise DataError(f"could not extract {archive}: the archive is corrupt or truncated ({exc}); {_ADVICE}") from exc
 
 
 def _extract_tar(archive: Path, dest: Path) -> None:
@@ -570,7 +636,7 @@ def _extract_tar(archive: Path, dest: Path) -> None:
             else:  # pragma: no cover - older patch releases; members were checked above
                 tf.extractall(dest)
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise DataError(f"could not extract {archive} (is the archive corrupt or truncated?): {exc}") from exc
+        raise DataError(f"could not extract {archive}: the archive is corrupt or truncated ({exc}); {_ADVICE}") from exc
 
 
 def require_columns(frame, columns, *, what: str) -> None:

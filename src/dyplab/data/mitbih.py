@@ -136,8 +136,11 @@ def _wfdb():
     return wfdb
 
 
-def _root() -> Path:
-    return fetch(NAME, progress=False)
+def _root(rec: str | None = None) -> Path:
+    """The folder with the ``RECORDS`` list, or with the three files of record ``rec``, verified file by file:
+    a damaged record is named in the error while the others stay usable."""
+    files = ["RECORDS"] if rec is None else [f"{rec}.hea", f"{rec}.dat", f"{rec}.atr"]
+    return fetch(NAME, progress=False, files=files)
 
 
 def _check_record(rec: str | int) -> str:
@@ -162,7 +165,7 @@ def record_info(rec: str | int) -> RecordInfo:
     wfdb = _wfdb()
     name = _check_record(rec)
     try:
-        hdr = wfdb.rdheader(str(_root() / name))
+        hdr = wfdb.rdheader(str(_root(name) / name))
     except Exception as exc:  # noqa: BLE001 - wfdb raises many kinds; re-raise with the file named
         raise DataError(f"Cannot read the header of MIT-BIH record {name}: {exc}") from exc
     return RecordInfo(
@@ -179,7 +182,7 @@ def load_record(rec: str | int) -> ECGRecord:
     """Read record ``rec`` with ``wfdb``: both leads in mV plus every reference annotation (``atr``)."""
     wfdb = _wfdb()
     name = _check_record(rec)
-    path = str(_root() / name)
+    path = str(_root(name) / name)
     try:
         with warnings.catch_warnings():  # wfdb 4.x trips pandas deprecation warnings inside rdann
             warnings.filterwarnings("ignore", message=".*inplace keyword.*")
