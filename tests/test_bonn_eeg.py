@@ -71,7 +71,7 @@ def test_wrong_number_of_samples_names_the_member(tmp_path: Path) -> None:
 def test_non_numeric_value_is_a_clear_error(tmp_path: Path) -> None:
     bad = _member(np.arange(4096)) + b"abc\r\n"
     _write_zip(tmp_path / "setE.zip", {"setE/S001.txt": bad})
-    with pytest.raises(DataError, match=r"S001\.txt: contains a value that is not a number"):
+    with pytest.raises(DataError, match=r"S001\.txt, line 4097: 'abc' is not a number"):
         bonn_eeg.load("E", root=tmp_path)
 
 

@@ -61,12 +61,22 @@ def _check_sets(sets: str) -> str:
     return sets
 
 
+def _is_number(line: str) -> bool:
+    try:
+        float(line) if line.strip() else 0.0
+    except ValueError:
+        return False
+    return True
+
+
 def _parse_member(raw: bytes, where: str) -> np.ndarray:
     tokens = raw.split()
     try:
         values = np.array(tokens, dtype=np.float64)
     except ValueError:
-        raise DataError(f"{where}: contains a value that is not a number; expected {N_SAMPLES} integers") from None
+        lines = raw.decode("latin-1").splitlines()
+        lineno, bad = next((i, line.strip()) for i, line in enumerate(lines, start=1) if not _is_number(line))
+        raise DataError(f"{where}, line {lineno}: {bad!r} is not a number; expected {N_SAMPLES} integers, one per line") from None
     if values.size != N_SAMPLES:
         raise DataError(f"{where}: has {values.size} samples, expected {N_SAMPLES} (one integer per line)")
     if not np.all(np.isfinite(values)) or np.any(values != np.round(values)):

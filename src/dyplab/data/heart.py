@@ -122,8 +122,9 @@ def describe_variables() -> pd.DataFrame:
 def read(path: str | Path, *, site: str | None = None, zeros_as_missing: bool = True) -> pd.DataFrame:
     """Read one processed UCI heart file (14 columns, no header, ``?`` = missing) into a clean table.
 
-    A header row with the 14 column names is accepted. Every row must have 14 fields and every
-    value must be a number or ``?``; otherwise a :class:`DataError` names the line and the problem.
+    A header row (column names only, no numbers) is accepted. Every row must have 14 fields and every
+    value must be a number or ``?``; otherwise a :class:`DataError` names the line, the column and the
+    value — also on the first line, which is never mistaken for a header because of one bad value.
     See :func:`prepare` for the columns of the result.
     """
     path = Path(path)
@@ -137,7 +138,7 @@ def read(path: str | Path, *, site: str | None = None, zeros_as_missing: bool = 
         raise DataError(f"{path} is empty; expected {len(RAW_COLUMNS)} comma-separated columns per line")
     header: list[str] | None = None
     first = rows[0][1]
-    if not all(_is_number_or_missing(f) for f in first):  # a header line
+    if not any(_is_number_or_missing(f) for f in first):  # a header line (no field is a value)
         header = [f.lower() for f in first]
         rows = rows[1:]
     names = header or list(RAW_COLUMNS)
