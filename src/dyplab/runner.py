@@ -6,8 +6,12 @@ path (B1, B2, A1, A5, A6, B3, B4) and ``dyplab run all`` everything.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,12 +119,17 @@ def execute_notebook(
     )
     start = time.perf_counter()
     status, error = "ok", ""
-    try:
-        client.execute(env=env)  # the settings reach the kernel only; this process's environment is untouched
-    except (CellExecutionError, CellTimeoutError) as exc:
-        status, error = "failed", _short_error(exc)
-    except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed run, not a crash of the runner
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    with _sigint_flag() as interrupted:
+        try:
+            client.execute(env=env)  # the settings reach the kernel only; this process's environment is untouched
+        except (CellExecutionError, CellTimeoutError) as exc:
+            status, error = "failed", _short_error(exc)
+            if getattr(exc, "ename", "") == "KeyboardInterrupt":  # the client passed Ctrl+C on to the kernel
+                interrupted.set()
+        except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed run, not a crash of the runner
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+    if interrupted.is_set():  # Ctrl+C: stop here; no executed copy is written for a run that did not finish
+        raise KeyboardInterrupt(f"{path.name} was interrupted")
     seconds = time.perf_counter() - start
 
     executed_path = html_path = None
@@ -136,6 +145,27 @@ def execute_notebook(
             html_path = output_dir / f"{path.stem}.html"
             html_path.write_text(body, encoding="utf-8")
     return RunResult(notebook_id(path), status, seconds, executed_path, html_path, error)
+
+
+@contextlib.contextmanager
+def _sigint_flag() -> Iterator[threading.Event]:
+    """Remember a Ctrl+C (SIGINT) even when the notebook client turns it into another error while it cleans up."""
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(signum, frame):  # noqa: ANN001 - signal handler signature
+        flag.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    except KeyboardInterrupt:
+        flag.set()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _short_error(exc: Exception) -> str:
