@@ -103,3 +103,43 @@ def test_cache_write_on_a_full_disk_keeps_the_old_file(tmp_path, monkeypatch):
     assert not _core.write_atomic(target, lambda fh: (fh.write(b"new"), full()))
     assert target.read_bytes() == b"old and good"
     assert [p.name for p in tmp_path.iterdir()] == ["cache.npz"]  # no temporary file left behind
+
+
+@pytest.mark.mirror
+@pytest.mark.parametrize("fault", ["short signal file", "no annotation file"])
+def test_ecg_record_with_a_damaged_file_is_named(mirror, tmp_path, isolated_cache, monkeypatch, fault):
+    from dyplab.data import mitbih
+
+    files = ["RECORDS"] + [f"100.{ext}" for ext in ("hea", "dat", "atr")]
+    private = _mirror_copy(mirror, tmp_path, "mitdb", files)
+    monkeypatch.setenv("DYPLAB_DATA_MIRROR", str(private))
+    monkeypatch.setenv("DYPLAB_OFFLINE", "1")
+    if fault == "short signal file":
+        dat = private / "mitdb" / "100.dat"
+        dat.write_bytes(dat.read_bytes()[:5000])
+        expected = r"100\.dat: expected sha256"
+    else:
+        (private / "mitdb" / "100.atr").unlink()
+        expected = r"file\(s\) missing, e\.g\. 100\.atr"
+    with pytest.raises(DataError, match=expected):
+        mitbih.load_record("100")
+    assert not list(isolated_cache.rglob("*.npz"))  # nothing derived from a damaged record was cached
+
+
+def test_checkpoint_write_on_a_full_disk_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    import torch
+    from torch import nn
+
+    from dyplab import checkpoints
+
+    model = nn.Linear(3, 2)
+    path = checkpoints.save(model, tmp_path / "model.pt", model_kwargs={"in_features": 3, "out_features": 2})
+    before = path.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(torch, "save", disk_full)
+    with pytest.raises(checkpoints.CheckpointError, match="could not write checkpoint"):
+        checkpoints.save(nn.Linear(3, 2), path, model_kwargs={"in_features": 3, "out_features": 2})
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]
