@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,7 @@ from PIL import Image
 
 from .. import config
 from ._core import DataError, DatasetInfo, fetch, register, require_columns
+from .labeled import LabeledData
 
 MRI_NAME = "oasis_mri"
 TABULAR_NAME = "oasis_tabular"
@@ -53,6 +56,7 @@ TABULAR_INFO = register(
 # --------------------------------------------------------------------------- loaders
 
 PLANES = {"axial": "a", "coronal": "c", "sagittal": "s"}
+CLASS_NAMES = ("CDR 0", "CDR > 0")
 CROSS_SECTIONAL = "oasis_cross-sectional.csv"
 LONGITUDINAL = "oasis_longitudinal.csv"
 _CROSS_COLUMNS = ["ID", "M/F", "Hand", "Age", "Educ", "SES", "MMSE", "CDR", "eTIV", "nWBV", "ASF", "Delay"]
@@ -134,16 +138,21 @@ def _mri_root() -> Path:
     return fetch(MRI_NAME)
 
 
+_CLINICAL = {"Age": "age", "M/F": "sex", "Educ": "educ", "SES": "ses", "MMSE": "mmse", "eTIV": "etiv",
+             "nWBV": "nwbv", "ASF": "asf"}
+
+
 def _with_labels(frame: pd.DataFrame, clinical: pd.DataFrame, *, what: str) -> pd.DataFrame:
     table = clinical.set_index("ID")
     unknown = sorted(set(frame["session_id"]) - set(table.index))
     if unknown:
         raise DataError(f"{what}: session(s) {unknown[:5]} are not in {CROSS_SECTIONAL}")
-    frame = frame.assign(
-        cdr=table.loc[frame["session_id"], "CDR"].to_numpy(),
-        age=table.loc[frame["session_id"], "Age"].to_numpy(),
-        sex=table.loc[frame["session_id"], "M/F"].astype(str).to_numpy(),
-    )
+    rows = table.loc[frame["session_id"]]
+    extra = {"cdr": rows["CDR"].to_numpy()}
+    for col, name in _CLINICAL.items():
+        values = rows[col]
+        extra[name] = values.astype(str).to_numpy() if col == "M/F" else values.astype("float64").to_numpy()
+    frame = frame.assign(**extra)
     unrated = frame.loc[frame["cdr"].isna(), "session_id"].tolist()
     if unrated:
         raise DataError(f"{what}: no CDR rating for {unrated[:5]}; they cannot be labelled")
@@ -155,7 +164,8 @@ def slices(plane: str = "axial") -> pd.DataFrame:
     """One T88 slice image per subject for ``plane`` (``'axial'``, ``'coronal'`` or ``'sagittal'``).
 
     Columns: ``subject_id`` (``OAS1_0001``), ``session_id`` (``OAS1_0001_MR1``), ``path``, ``cdr``
-    (0, 0.5, 1), ``label`` (1 when CDR > 0, ``int64``), ``age``, ``sex``. 196 subjects, 98 per label.
+    (0, 0.5, 1), ``label`` (1 when CDR > 0, ``int64``), then the clinical variables ``age, sex, educ, ses,
+    mmse, etiv, nwbv, asf`` (``NaN`` where the table is empty). 196 subjects, 98 per label.
     """
     if plane not in PLANES:
         raise DataError(f"unknown plane {plane!r}; choose one of {', '.join(PLANES)}")
@@ -170,38 +180,64 @@ def slices(plane: str = "axial") -> pd.DataFrame:
     return _with_labels(frame, read_cross_sectional(root / CROSS_SECTIONAL), what=f"OASIS {plane} slices")
 
 
-def load_slices(
-    plane: str = "axial", size: int | tuple[int, int] | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Decode :func:`slices` into arrays.
+def _read_slice(path: Path, size: tuple[int, int] | None) -> np.ndarray:
+    try:
+        with Image.open(path) as im:
+            im = im.convert("L")
+            if size is not None:
+                im = im.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+            return np.asarray(im, dtype=np.uint8)
+    except OSError as exc:
+        raise DataError(f"{path} is not a readable image ({exc})") from exc
 
-    Returns ``(X, y, subject_ids)``: ``X`` ``float32 [N, H, W]`` scaled to 0..1 (axial 208x176,
-    coronal 176x176, sagittal 176x208, or ``size`` = ``(H, W)`` / an int for a square resize),
-    ``y`` ``int64 [N]`` (CDR > 0), ``subject_ids`` an array of ``str`` for subject-level splits.
+
+def load_slices(
+    plane: str | Sequence[str] = "axial", size: int | tuple[int, int] | None = None
+) -> LabeledData:
+    """Decode :func:`slices` into a :class:`~dyplab.data.LabeledData` with one row per subject.
+
+    - One ``plane``: ``X`` is ``float32 [N, H, W]`` scaled to 0..1 (axial 208x176, coronal 176x176,
+      sagittal 176x208, or ``size`` = ``(H, W)`` / an int for a square resize).
+    - Several planes (e.g. ``PLANES`` or ``("axial", "coronal")``): ``X`` is ``float32 [N, V, H, W]``, the
+      views stacked on axis 1 in the order given; they need a common ``size``.
+    - ``y``: ``int64``, 1 when CDR > 0; ``class_names`` ``["CDR 0", "CDR > 0"]``.
+    - ``groups``: the subject id of each row (``group_kind="subject"``) for subject-level splits.
+    - ``meta``: the :func:`slices` table without ``path`` and ``label`` (subject, session, CDR, age,
+      sex, education, SES, MMSE, eTIV, nWBV, ASF).
     """
-    table = slices(plane)
+    planes = [plane] if isinstance(plane, str) else list(plane)
+    if not planes:
+        raise DataError("load_slices() needs at least one plane")
     if isinstance(size, int):
         size = (size, size)
-    images = []
-    for path in table["path"]:
-        try:
-            with Image.open(path) as im:
-                im = im.convert("L")
-                if size is not None:
-                    im = im.resize((size[1], size[0]), Image.Resampling.BILINEAR)
-                images.append(np.asarray(im, dtype=np.uint8))
-        except OSError as exc:
-            raise DataError(f"{path} is not a readable image ({exc})") from exc
-    shapes = {a.shape for a in images}
-    if len(shapes) != 1:
-        raise DataError(f"{plane} slices have different sizes {sorted(shapes)}; pass size=(H, W) to resize them")
-    X = np.stack(images).astype(np.float32) / 255.0
-    return X, table["label"].to_numpy(np.int64), table["subject_id"].to_numpy(str)
+    tables = [slices(p) for p in planes]
+    for p, t in zip(planes[1:], tables[1:]):
+        if not t["subject_id"].equals(tables[0]["subject_id"]):
+            raise DataError(f"the {p} slices cover other subjects than the {planes[0]} slices")
+    stacks = []
+    for p, t in zip(planes, tables):
+        images = [_read_slice(path, size) for path in t["path"]]
+        shapes = {a.shape for a in images}
+        if len(shapes) != 1:
+            raise DataError(f"{p} slices have different sizes {sorted(shapes)}; pass size=(H, W) to resize them")
+        stacks.append(np.stack(images))
+    if len(stacks) > 1 and len({s.shape for s in stacks}) != 1:
+        raise DataError(f"planes {planes} have different image sizes; pass size=(H, W) to stack them")
+    X = (stacks[0] if len(stacks) == 1 else np.stack(stacks, axis=1)).astype(np.float32) / 255.0
+    table = tables[0]
+    return LabeledData(
+        X=X,
+        y=table["label"].to_numpy(np.int64),
+        class_names=list(CLASS_NAMES),
+        groups=table["subject_id"].to_numpy(str),
+        group_kind="subject",
+        meta=table.drop(columns=["path", "label"]).reset_index(drop=True),
+    )
 
 
 def volumes() -> pd.DataFrame:
     """The MNI152 2 mm T1 volumes: ``subject_id``, ``session_id``, ``path`` (``.nii.gz``), ``cdr``,
-    ``label``, ``age``, ``sex``. 19 subjects in the mirror (9 CDR 0, 10 CDR > 0, incl. two CDR 2)."""
+    ``label`` and the clinical variables as in :func:`slices`. 19 subjects in the mirror (9 CDR 0, 10 CDR > 0, incl. two CDR 2)."""
     root = _mri_root()
     folder = root / "volumes_mni152_2mm"
     paths = sorted(folder.glob("OAS1_*_MR?_*.nii.gz"))
@@ -231,6 +267,41 @@ def load_volume(path: str | Path) -> np.ndarray:
     if not np.isfinite(data).all():
         raise DataError(f"{path} contains NaN or infinite voxels")
     return data
+
+
+def three_views(volume: np.ndarray, index: Sequence[int] | None = None) -> dict[str, np.ndarray]:
+    """Three orthogonal 2-D slices through a 3-D volume ``[X, Y, Z]`` at voxel ``index`` (default: the centre).
+
+    Returns ``{"sagittal": vol[i, :, :], "coronal": vol[:, j, :], "axial": vol[:, :, k]}``, each rotated
+    90 degrees for display so that the volume's second (sagittal) or third axis points up (with
+    ``imshow(origin="upper")``). Raises ``ValueError`` when ``volume`` is not 3-D or ``index`` lies outside it.
+    """
+    vol = np.asarray(volume)
+    if vol.ndim != 3:
+        raise ValueError(f"three_views() needs a 3-D volume [X, Y, Z]; got {vol.ndim} dimension(s), shape {vol.shape}")
+    if index is None:
+        index = tuple(n // 2 for n in vol.shape)
+    index = tuple(int(i) for i in index)
+    if len(index) != 3 or any(not 0 <= i < n for i, n in zip(index, vol.shape)):
+        raise ValueError(f"index {index} is not a voxel of a volume with shape {vol.shape}")
+    i, j, k = index
+    return {
+        "sagittal": np.rot90(vol[i, :, :]),
+        "coronal": np.rot90(vol[:, j, :]),
+        "axial": np.rot90(vol[:, :, k]),
+    }
+
+
+def internet_available(host: str = "www.nitrc.org", port: int = 443, timeout: float = 3.0) -> bool:
+    """True when ``host`` answers on ``port`` within ``timeout`` seconds; always False with ``DYPLAB_OFFLINE=1``
+    (then nothing is sent)."""
+    if config.offline():
+        return False
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def fetch_vbm_online(n_subjects: int = 100):

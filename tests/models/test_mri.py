@@ -1,0 +1,90 @@
+"""MRI models: one-view and late-fusion three-view CNNs, their Grad-CAM layers, and the shift/rotate augmentation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dyplab import explain
+from dyplab.models.mri import ShiftRotate, ThreeViewCNN, ViewCNN
+
+
+def test_view_cnn_shapes_and_errors():
+    torch.manual_seed(0)
+    model = ViewCNN(n_classes=2, width=4).eval()
+    x = torch.rand(3, 1, 32, 24)
+    assert model(x).shape == (3, 2)
+    torch.testing.assert_close(model(x[:, 0]), model(x))  # [N, H, W] gets a channel axis
+    with pytest.raises(ValueError, match=r"expects \[N, 1, H, W\]"):
+        model(torch.rand(3, 2, 32, 24))
+
+
+def test_three_view_cnn_fuses_late_and_keeps_views_apart():
+    torch.manual_seed(0)
+    model = ThreeViewCNN(n_classes=2, width=4).eval()
+    x = torch.rand(2, 3, 32, 32)
+    assert model(x).shape == (2, 2)
+    # each branch sees only its own view: changing view 2 leaves branch 0's features unchanged
+    changed = x.clone()
+    changed[:, 2] = torch.rand(2, 32, 32)
+    before, after = model.view_features(x), model.view_features(changed)
+    torch.testing.assert_close(after[0], before[0])
+    torch.testing.assert_close(after[1], before[1])
+    assert not torch.allclose(after[2], before[2])
+    assert not torch.allclose(model(changed), model(x))
+    with pytest.raises(ValueError, match="one view per channel"):
+        model(torch.rand(2, 2, 32, 32))
+    with pytest.raises(ValueError, match="view must be in 0..2"):
+        model.cam_layer(3)
+
+
+def test_grad_cam_per_view_at_input_resolution():
+    torch.manual_seed(0)
+    model = ThreeViewCNN(width=4).eval()
+    x = torch.rand(2, 3, 40, 32)
+    for view in range(3):
+        cam = explain.grad_cam(model, x, 1, model.cam_layer(view))
+        assert cam.shape == (2, 40, 32)
+        assert cam.min() >= 0.0 and cam.max() <= 1.0
+    single = ViewCNN(width=4).eval()
+    assert explain.grad_cam(single, x[:, :1], None, single.cam_layer()).shape == (2, 40, 32)
+
+
+def test_three_view_cnn_learns_a_signal_in_one_view():
+    gen = torch.Generator().manual_seed(0)
+    n = 64
+    y = torch.arange(n) % 2
+    x = torch.rand(n, 3, 16, 16, generator=gen) * 0.2
+    x[y == 1, 1, 4:12, 4:12] += 1.0  # the class shows only in the coronal view
+    torch.manual_seed(0)
+    model = ThreeViewCNN(width=4, dropout=0.0)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(80):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    model.eval()
+    with torch.no_grad():
+        acc = (model(x).argmax(1) == y).float().mean().item()
+    assert acc > 0.9
+
+
+def test_shift_rotate_is_small_seeded_and_shape_preserving():
+    img = np.zeros((3, 32, 32), np.float32)
+    img[:, 12:20, 12:20] = 1.0
+    identity = ShiftRotate(max_degrees=0, max_shift=0, seed=0)(img)
+    torch.testing.assert_close(identity, torch.as_tensor(img), atol=1e-5, rtol=0)
+    a = ShiftRotate(seed=1)(img)
+    b = ShiftRotate(seed=1)(img)
+    torch.testing.assert_close(a, b)
+    assert a.shape == (3, 32, 32)
+    assert not torch.allclose(a, torch.as_tensor(img))  # it did move the views
+    assert not torch.allclose(a[0], a[1])  # each view gets its own draw
+    assert abs(a.sum().item() - img.sum()) / img.sum() < 0.1  # a small move keeps the object inside
+    assert ShiftRotate(seed=0)(img[0]).shape == (1, 32, 32)
+    with pytest.raises(ValueError, match=r"one example \[H, W\] or \[V, H, W\]"):
+        ShiftRotate(seed=0)(np.zeros((2, 3, 8, 8)))
+    with pytest.raises(ValueError, match="max_shift"):
+        ShiftRotate(max_shift=0.7)
