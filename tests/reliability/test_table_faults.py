@@ -33,3 +33,24 @@ def test_bonn_text_value_names_its_line() -> None:
         bonn_eeg._parse_member(raw, "Z001.txt")
     values = "\n".join(str(v) for v in np.arange(bonn_eeg.N_SAMPLES) % 50).encode()
     assert bonn_eeg._parse_member(values, "ok").shape == (bonn_eeg.N_SAMPLES,)
+
+
+def _write(tmp_path, name: str, header: list[str], rows: list[list[str]]):
+    path = tmp_path / name
+    path.write_text(",".join(header) + "\n" + "\n".join(",".join(r) for r in rows) + "\n")
+    return path
+
+
+def test_heart_columns_reordered_extra_missing_nan_and_empty(tmp_path) -> None:
+    cols, row = list(heart.RAW_COLUMNS), GOOD.strip().split(",")
+    reordered = heart.read(_write(tmp_path, "r.csv", cols[::-1], [row[::-1]]))
+    assert reordered.loc[0, "chol"] == 233.0 and reordered.loc[0, "age"] == 63.0  # matched by name, not position
+    extra = heart.read(_write(tmp_path, "e.csv", [*cols, "note"], [[*row, "5"]]))
+    assert "note" not in extra.columns  # documented: columns outside the 14 are dropped
+    with pytest.raises(DataError, match=r"m\.csv is missing column\(s\) \['thal'\]"):
+        heart.read(_write(tmp_path, "m.csv", cols[:-2] + cols[-1:], [row[:-2] + row[-1:]]))
+    nan = heart.read(_write(tmp_path, "n.csv", cols, [[*row[:4], "nan", *row[5:]]]))
+    assert np.isnan(nan.loc[0, "chol"])  # documented: NaN is a missing value, like '?'
+    (tmp_path / "empty.data").write_text("")
+    with pytest.raises(DataError, match=r"empty\.data is empty"):
+        heart.read(tmp_path / "empty.data")

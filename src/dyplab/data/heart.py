@@ -179,6 +179,7 @@ def prepare(
     The Hungarian file only records 0/1 (absent/present), so its positive grades are unknown
     (``<NA>``) there; ``target`` is always known. With ``zeros_as_missing``, a resting blood pressure
     or cholesterol of 0 (used for "not measured" in the Swiss and VA files) becomes NaN.
+    Columns are matched by name (any order); other columns are dropped; a value ``nan`` counts as missing.
     """
     require_columns(raw, RAW_COLUMNS, what=what)
     out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
