@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
+from torch.utils.data import Dataset
 
 
 @dataclass
@@ -93,13 +95,10 @@ class LabeledData:
         return _LabeledDataset(self, transform, loader)
 
 
-class _LabeledDataset:
-    """Map-style dataset over :class:`LabeledData` (a plain class: torch's Dataset needs no base)."""
+class _LabeledDataset(Dataset):
+    """Map-style ``torch.utils.data.Dataset`` over :class:`LabeledData`."""
 
     def __init__(self, data: LabeledData, transform: Callable | None, loader: Callable | None) -> None:
-        import torch
-
-        self._torch = torch
         self.data = data
         self.transform = transform
         if data.is_paths and loader is None:
@@ -118,5 +117,5 @@ class _LabeledDataset:
         if self.transform is not None:
             x = self.transform(x)
         elif isinstance(x, np.ndarray):
-            x = self._torch.as_tensor(x)
+            x = torch.as_tensor(x)
         return x, int(self.data.y[i])

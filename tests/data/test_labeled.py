@@ -1,0 +1,46 @@
+"""LabeledData: the one return type of the classification loaders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from PIL import Image
+from torch.utils.data import DataLoader, Dataset
+
+from dyplab.data import LabeledData
+
+
+def test_validation_subset_counts_and_groups() -> None:
+    meta = pd.DataFrame({"age": np.arange(6)})
+    data = LabeledData(np.arange(12).reshape(6, 2), [0, 1, 1, 0, 2, 2], ["a", "b", "c"], groups=[1, 1, 2, 2, 3, 3],
+                       group_kind="patient", meta=meta)
+    assert data.counts().tolist() == [2, 2, 2] and data.n_classes == 3
+    sub = data.subset([5, 0])
+    assert sub.y.tolist() == [2, 0] and sub.groups.tolist() == [3, 1] and sub.meta["age"].tolist() == [5, 0]
+    assert sub.X.tolist() == [[10, 11], [0, 1]] and sub.class_names == ["a", "b", "c"]
+    assert "3 patient" in repr(data)
+    with pytest.raises(ValueError, match="labels must lie in 0..1"):
+        LabeledData(np.zeros((2, 1)), [0, 2], ["a", "b"])
+    with pytest.raises(ValueError, match="3 examples but 2 labels"):
+        LabeledData(np.zeros((3, 1)), [0, 1], ["a", "b"])
+    with pytest.raises(ValueError, match="groups"):
+        LabeledData(np.zeros((2, 1)), [0, 1], ["a", "b"], groups=[1])
+
+
+def test_to_dataset_is_a_torch_dataset_with_transform() -> None:
+    data = LabeledData(np.ones((5, 3), dtype=np.float32), [0, 1, 0, 1, 1], ["a", "b"])
+    ds = data.to_dataset(transform=lambda x: torch.as_tensor(x) * 2)
+    assert isinstance(ds, Dataset) and len(ds) == 5
+    x, y = next(iter(DataLoader(ds, batch_size=5)))
+    assert x.shape == (5, 3) and float(x.max()) == 2.0 and y.tolist() == [0, 1, 0, 1, 1]
+
+
+def test_paths_are_opened_as_rgb_images(tmp_path) -> None:
+    path = tmp_path / "g.png"
+    Image.new("L", (4, 3), color=200).save(path)
+    data = LabeledData([path], [0], ["x"])
+    image, label = data.to_dataset()[0]
+    assert data.is_paths and image.mode == "RGB" and image.size == (4, 3) and label == 0
+    assert data.subset([0]).X == [path]
