@@ -74,7 +74,7 @@ def _load_weights(timeout: float) -> tuple[dict | None, str, str]:
             if config.offline():
                 return None, "scratch", broken
     if config.offline():
-        return None, "scratch", "DYPLAB_OFFLINE=1 (no network use)"
+        return None, "scratch", "DYPLAB_OFFLINE=1"
     problem = _reachable(weights.url, timeout)
     if problem is not None:
         return None, "scratch", problem
