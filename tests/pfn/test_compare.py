@@ -1,0 +1,56 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+
+from dyplab import splits
+from dyplab.pfn import compare
+from dyplab.pfn.importance import shap_table
+
+
+@pytest.mark.mirror
+def test_grouped_folds_never_split_a_parkinsons_subject(mirror):
+    from dyplab.data import uci_tables
+
+    frame = uci_tables.parkinsons()
+    groups = frame["subject_id"].to_numpy()
+    folds = splits.repeated_folds(frame["status"].to_numpy(), n_splits=5, n_repeats=2, groups=groups)
+    assert len(folds) == 10
+    for tr, te in folds:
+        splits.check_disjoint(tr, te, groups=groups)
+        assert not set(groups[tr]) & set(groups[te])
+
+
+def test_cross_validate_summary_and_verdicts_come_from_the_numbers():
+    X, y = make_classification(n_samples=120, n_features=5, random_state=0)
+    folds = splits.repeated_folds(y, n_splits=3, n_repeats=2)
+    models = {"lr": LogisticRegression(), compare.PFN_NAME: LogisticRegression(C=1e-4)}
+    per_fold, oof = compare.cross_validate(models, X, y, folds, n_splits=3)
+    assert len(per_fold) == 12 and not np.isnan(oof["lr"]).any()
+    summary = compare.summarize(per_fold, oof, y, n_boot=50)
+    assert (summary["ki_lav"] <= summary["auc_samlet"]).all() and (summary["auc_samlet"] <= summary["ki_høy"]).all()
+    summary.insert(0, "tabell", "t")
+    table = compare.pfn_vs_best(summary)
+    row = table.iloc[0]
+    assert row["beste_baseline"] == "lr"
+    assert row["differanse"] == pytest.approx(row["pfn_auc"] - row["baseline_auc"])
+    text = compare.verdict_sentences(table)
+    assert len(text) == 2 and text[-1].startswith("Samlet")
+    if row["vurdering"] == "taper":
+        assert "TAPER" in text[0]
+
+
+def test_shap_names_match_columns_and_find_the_informative_feature():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"støy": rng.normal(size=200), "signal": rng.normal(size=200), "støy2": rng.normal(size=200)})
+    y = (frame["signal"] > 0).astype(int)
+    model = LogisticRegression().fit(frame.to_numpy(), y)
+    table, values = shap_table(lambda a: model.predict_proba(a)[:, 1], frame.iloc[:20], frame.iloc[100:110])
+    assert values.shape == (10, 3)
+    assert set(table["feature"]) == set(frame.columns)
+    assert table["feature"].iloc[0] == "signal"
+    order = list(frame.columns)
+    np.testing.assert_allclose(table.set_index("feature").loc[order, "mean_abs_shap"], np.abs(values).mean(0))
+    with pytest.raises(ValueError, match="same columns"):
+        shap_table(lambda a: a[:, 0], frame.iloc[:5, ::-1], frame.iloc[:5])

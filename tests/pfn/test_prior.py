@@ -1,0 +1,49 @@
+import numpy as np
+import pytest
+
+from dyplab.pfn.prior import PriorConfig, sample_batch, sample_task
+
+
+def test_task_shapes_and_types():
+    task = sample_task(np.random.default_rng(0), n_rows=120, n_features=7, n_train=80)
+    assert task.X.shape == (120, 7) and task.X.dtype == np.float32
+    assert task.y.shape == (120,) and task.y.dtype == np.int64
+    assert np.isfinite(task.X).all()
+    assert task.n_train == 80
+
+
+def test_same_seed_same_task_other_seed_other_task():
+    a = sample_task(np.random.default_rng(3), 60, 5, 30)
+    b = sample_task(np.random.default_rng(3), 60, 5, 30)
+    c = sample_task(np.random.default_rng(4), 60, 5, 30)
+    np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.y, b.y)
+    assert not np.array_equal(a.X, c.X)
+
+
+def test_both_classes_in_context_and_queries_and_balance_varies():
+    rng = np.random.default_rng(1)
+    shares = []
+    for _ in range(40):
+        t = sample_task(rng, 50, 4, 30)
+        assert set(t.y[:30]) == {0, 1} and set(t.y[30:]) == {0, 1}
+        shares.append(t.y.mean())
+    shares = np.array(shares)
+    assert 0.35 < shares.mean() < 0.65  # balanced on average (labels are flipped at random)
+    assert shares.std() > 0.05  # but tasks differ in class balance
+
+
+def test_batch_shares_shape_within_config_ranges():
+    cfg = PriorConfig(min_rows=40, max_rows=80, min_features=3, max_features=6)
+    batch = sample_batch(np.random.default_rng(2), batch_rows=400, cfg=cfg)
+    shapes = {t.X.shape for t in batch}
+    assert len(shapes) == 1
+    n, f = shapes.pop()
+    assert 40 <= n <= 80 and 3 <= f <= 6
+    assert len(batch) == 400 // n
+    assert len({t.n_train for t in batch}) == 1
+
+
+def test_bad_context_size_is_refused():
+    with pytest.raises(ValueError, match="n_train"):
+        sample_task(np.random.default_rng(0), 10, 3, 9)
