@@ -9,14 +9,14 @@ ifneq ($(MIRROR_DEFAULT),)
 export DYPLAB_DATA_MIRROR ?= $(MIRROR_DEFAULT)
 endif
 
-.PHONY: demo test test-fast lint bench check-class install clean
+.PHONY: demo test test-fast lint bench check-class install lab clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml requirements-torch.txt
 	$(BIN)/python -m pip install -r requirements-torch.txt
-	$(BIN)/python -m pip install -e ".[dev]"
+	$(BIN)/python -m pip install -e ".[dev,lab]"
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -41,6 +41,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ecg_recipe_selection.py
 	$(BIN)/python benchmarks/flowers_cnn.py
 	$(BIN)/python benchmarks/fer_cnn.py
+
+# JupyterLab on notebooks/ with .venv's Python as the kernel (dyplab lab).
+lab: $(STAMP)
+	$(BIN)/dyplab lab notebooks
 
 # Every notebook in the class profile, checked against its issue's targets (not in CI: about an hour).
 check-class: $(STAMP)

@@ -3,6 +3,9 @@
     dyplab data list | fetch NAME | verify [NAME ...] | info NAME
     dyplab run A6 | A | core | all   [--profile smoke|class|full]
     dyplab doctor
+    dyplab app [--host H] [--port P] [--lang no|en]   (web app to try the trained models; extra [app])
+    dyplab notebooks DIR [--force]   (a copy of the course notebooks to work in)
+    dyplab lab [DIR]                 (JupyterLab on the notebooks, with this Python as kernel)
 """
 
 from __future__ import annotations
@@ -65,6 +68,22 @@ def _parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_run)
 
     sub.add_parser("doctor", help="versions, device, profile, cache and datasets").set_defaults(func=_doctor)
+    a = sub.add_parser("app", help="web app to try the trained models (needs: pip install -e \".[app]\")")
+    a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    a.add_argument("--port", type=int, default=7860)
+    a.add_argument("--share", action="store_true", help="also make a public Gradio share link (off by default)")
+    a.add_argument("--lang", choices=("no", "en"), default="no", help="language of the page (default: Norwegian)")
+    a.set_defaults(func=_app)
+
+    nb = sub.add_parser("notebooks", help="copy the course notebooks into a folder of yours")
+    nb.add_argument("folder", type=Path, metavar="DIR")
+    nb.add_argument("--force", action="store_true", help="overwrite notebooks you have edited there")
+    nb.set_defaults(func=_notebooks)
+    lab = sub.add_parser("lab", help="open JupyterLab on the notebooks (copies them into DIR first if needed)")
+    lab.add_argument("folder", type=Path, nargs="?", metavar="DIR", help="default: the notebooks found from here")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    lab.add_argument("--port", type=int, default=None)
+    lab.set_defaults(func=_lab)
     return p
 
 
@@ -177,6 +196,18 @@ def _run(args) -> int:
     return 0 if all(r.status == "ok" for r in results) else 1
 
 
+def _app(args) -> int:
+    try:
+        import gradio  # noqa: F401
+    except ModuleNotFoundError:
+        print('Feil: appen trenger Gradio: pip install -e ".[app]"', file=sys.stderr)
+        return 1
+    from .app import serve
+
+    serve(host=args.host, port=args.port, share=args.share, lang=args.lang)
+    return 0
+
+
 def _doctor(args) -> int:
     import importlib.metadata as md
 
@@ -197,6 +228,12 @@ def _doctor(args) -> int:
     mirror = config.mirror_dir()
     print(f"Speil (DYPLAB_DATA_MIRROR): {mirror if mirror else 'ikke satt'}")
     print(f"Offline (DYPLAB_OFFLINE): {'ja' if config.offline() else 'nei'}")
+    from . import runner
+
+    try:
+        print(f"Notebooks: {runner.notebooks_dir()}")
+    except FileNotFoundError:
+        print("Notebooks: ikke funnet herfra (lag en kopi med `dyplab notebooks MAPPE`)")
     print("Datasett:")
     from . import data as dd
 
@@ -204,6 +241,43 @@ def _doctor(args) -> int:
         status, detail = verify_dataset(meta.name)
         print(f"  {meta.name:<16} {status:<8} {detail}")
     return 0
+
+
+# ----------------------------------------------------------------------------- notebooks and lab
+
+
+def _notebooks(args) -> int:
+    from .course import shipped
+
+    report = shipped.copy_notebooks(args.folder, force=args.force)
+    print(f"{args.folder}: {len(report.copied)} kopiert, {len(report.unchanged)} uendret"
+          + (f", {len(report.replaced)} overskrevet (--force)" if report.replaced else ""))
+    if report.refused:
+        print("Ikke overskrevet (du har endret dem; bruk --force for å erstatte dem med kursets versjon):",
+              file=sys.stderr)
+        for name in report.refused:
+            print(f"  {name}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _lab(args) -> int:
+    from . import runner
+    from .course import lab, shipped
+
+    try:
+        lab.require_jupyterlab()
+    except ModuleNotFoundError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return 1
+    if args.folder is None:
+        folder = runner.notebooks_dir()
+    else:
+        folder = args.folder
+        if not (folder.is_dir() and any(folder.glob("*.ipynb"))):
+            shipped.copy_notebooks(folder)
+            print(f"Kopierte kursets notebooks til {folder}")
+    return lab.launch(folder, no_browser=args.no_browser, port=args.port)
 
 
 if __name__ == "__main__":  # pragma: no cover

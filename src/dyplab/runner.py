@@ -32,17 +32,19 @@ class RunResult:
 
 
 def notebooks_dir(start: Path | None = None) -> Path:
-    """Find the ``notebooks/`` folder: ``DYPLAB_NOTEBOOKS``, the working folder or the source checkout."""
+    """Find the notebooks: ``DYPLAB_NOTEBOOKS``, the working folder (a ``dyplab notebooks`` copy), its
+    ``notebooks/`` (or a parent's) or the source checkout."""
     env = os.environ.get("DYPLAB_NOTEBOOKS")
     candidates = [Path(env)] if env else []
     here = Path(start or Path.cwd()).resolve()
-    candidates += [p / "notebooks" for p in (here, *here.parents)]
+    candidates += [here] + [p / "notebooks" for p in (here, *here.parents)]
     candidates.append(Path(__file__).resolve().parents[2] / "notebooks")
     for cand in candidates:
         if cand.is_dir() and any(cand.glob("*.ipynb")):
             return cand
     raise FileNotFoundError(
-        "Could not find the notebooks/ folder. Run dyplab from the project folder or set DYPLAB_NOTEBOOKS."
+        "Could not find the notebooks. Copy them with `dyplab notebooks DIR` and run dyplab in DIR, "
+        "or run it from the project folder, or set DYPLAB_NOTEBOOKS."
     )
 
 

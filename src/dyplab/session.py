@@ -24,7 +24,9 @@ def start(
 
     from . import __version__
     from . import data as dd
+    from .course import colab
 
+    colab_data = colab.configure()  # in Google Colab: the data cache on Colab's disk
     prof = config.profile()
     config.seed_everything(seed)
     dev = config.device()
@@ -33,6 +35,8 @@ def start(
     print(f"Profil: {prof.name}  (sett DYPLAB_PROFILE=smoke|class|full for å endre)")
     print(f"Enhet (device): {dev}  · CPU-tråder: {n_threads} · PyTorch {torch.__version__} · Python {platform.python_version()}")
     print(f"Frø (seed): {seed}  · resultater lagres i {config.results_dir()}")
+    if colab_data:
+        print(f"Google Colab: data lagres i {colab_data}")
     for name in datasets:
         dd.fetch(name)
         meta = dd.info(name)
