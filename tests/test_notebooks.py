@@ -1,11 +1,10 @@
-"""Every notebook runs top to bottom in the smoke profile, and follows the course conventions."""
+"""Every notebook follows the course conventions (running them, with their solutions, is
+``tests/test_notebook_solutions.py``: one kernel session per notebook)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -50,22 +49,6 @@ def test_has_exercises_with_solutions_and_reflection(path: Path) -> None:
     assert "Oppgave" in text, "exercises ('Oppgave') are missing"
     assert "<details>" in text, "exercise solutions must sit in collapsed <details> blocks"
     assert re.search(r"[Rr]efleksjon", text), "reflection questions are missing"
-
-
-@pytest.mark.notebook
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_in_smoke_profile(path: Path, tmp_path: Path, monkeypatch) -> None:
-    if not os.environ.get("DYPLAB_DATA_MIRROR"):
-        pytest.skip("DYPLAB_DATA_MIRROR is not set (notebooks read the course data)")
-    monkeypatch.setenv("DYPLAB_DATA_DIR", os.environ.get("DYPLAB_DATA_DIR") or str(tmp_path / "cache"))
-    start = time.perf_counter()
-    result = runner.execute_notebook(
-        path, profile="smoke", output_dir=tmp_path / "reports", results_dir=tmp_path / "results", timeout=600, html=False
-    )
-    print(f"\n[timing] {path.name}: {time.perf_counter() - start:.1f} s in smoke")
-    assert result.status == "ok", f"{path.name} failed: {result.error}"
-    problems = runner.check_targets(runner.notebook_id(path), tmp_path / "results", TARGETS, "smoke")
-    assert not problems, "\n".join(problems)
 
 
 def test_readme_lists_exactly_the_notebooks_that_exist() -> None:
