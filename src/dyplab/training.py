@@ -107,7 +107,14 @@ def _check_xy(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Ten
 
 
 def to_dataset(data: Any) -> Dataset:
-    """Turn ``(X, y)`` arrays/tensors into a ``TensorDataset`` (X float32, y int64); pass a Dataset through."""
+    """Turn ``(X, y)`` arrays/tensors or array-backed :class:`~dyplab.data.LabeledData` into a ``TensorDataset``
+    (X float32, y int64); pass a Dataset through. (Image paths: use ``LabeledData.to_dataset(transform)``.)"""
+    from .data.labeled import LabeledData
+
+    if isinstance(data, LabeledData):
+        if data.is_paths:
+            raise TypeError("LabeledData of image paths needs a transform: pass data.to_dataset(transform) instead.")
+        data = (data.X, data.y)
     if isinstance(data, DataLoader):
         return data.dataset
     if isinstance(data, Dataset):
@@ -116,7 +123,7 @@ def to_dataset(data: Any) -> Dataset:
         X, y = _check_xy(_as_tensor(data[0], "X"), _as_tensor(data[1], "y"))
         return TensorDataset(X, y)
     raise TypeError(
-        "Data must be a torch Dataset, a DataLoader or a tuple (X, y) of arrays/tensors; "
+        "Data must be a torch Dataset, a DataLoader, LabeledData or a tuple (X, y) of arrays/tensors; "
         f"got {type(data).__name__}."
     )
 

@@ -44,3 +44,18 @@ def test_paths_are_opened_as_rgb_images(tmp_path) -> None:
     image, label = data.to_dataset()[0]
     assert data.is_paths and image.mode == "RGB" and image.size == (4, 3) and label == 0
     assert data.subset([0]).X == [path]
+
+
+def test_fit_takes_labeled_data_directly(tmp_path) -> None:
+    from torch import nn
+
+    from dyplab import training
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4)).astype(np.float32)
+    data = LabeledData(X, (X[:, 0] > 0).astype(int), ["neg", "pos"])
+    res = training.fit(nn.Linear(4, 2), data.subset(range(40)), data.subset(range(40, 60)), max_epochs=2,
+                       progress=False, log_dir=tmp_path, device="cpu")
+    assert len(res.history) == 2
+    with pytest.raises(TypeError, match="needs a transform"):
+        training.to_dataset(LabeledData([tmp_path / "a.png"], [0], ["x"]))
