@@ -84,7 +84,7 @@ def read_image(path: str | Path) -> Image.Image:
     """Open an image as RGB (:func:`to_rgb`); a clear :class:`DataError` when the file is not a readable image."""
     try:
         return _open(path)
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise DataError(f"{path} is not a readable image ({type(exc).__name__}: {exc})") from exc
 
 
@@ -92,7 +92,7 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
     """``path`` as a ``uint8`` array ``[size, size, 3]`` (RGB by :func:`to_rgb`, stretched to the square)."""
     try:
         im = _open(path, size)
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise DataError(f"{path} is not a readable image ({type(exc).__name__}: {exc})") from exc
     im = im.resize((size, size), Image.Resampling.BILINEAR)
     return np.asarray(im, dtype=np.uint8)
@@ -106,6 +106,8 @@ def problem(path: Path) -> str | None:
         _open(path, 32)
     except UnidentifiedImageError:
         return "not an image (Pillow does not recognise the content)"
+    except Image.DecompressionBombError as exc:
+        return f"too large to decode safely ({exc})"
     except (OSError, SyntaxError, ValueError) as exc:
         return f"cannot be decoded ({type(exc).__name__}: {exc})"
     return None
