@@ -73,7 +73,7 @@ def test_with_snippet_replaces_an_older_snippet_and_keeps_the_cell() -> None:
     cell = 'from dyplab import session\nP = session.start("A6", ["mnist"])\n'
     old = colab.with_snippet(cell, version="0.0.9")
     new = colab.with_snippet(old)
-    assert new == colab.setup_snippet() + cell
+    assert new == colab.setup_snippet() + "\n" + cell
     assert colab.with_snippet(new) == new
 
 

@@ -61,7 +61,7 @@ def with_snippet(source: str, version: str = __version__) -> str:
     head, tail = setup_snippet("VERSION").split("VERSION")
     old = re.match(re.escape(head) + r"\S+" + re.escape(tail), source)
     body = source[old.end():] if old else source
-    return setup_snippet(version) + body.lstrip("\n")
+    return setup_snippet(version) + "\n" + body.lstrip("\n")
 
 
 def configure(environ: MutableMapping[str, str] | None = None) -> Path | None:
