@@ -168,7 +168,8 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_a_notebook(dist: dict[str, Pa
                 "JUPYTER_DATA_DIR": str(tmp_path / "jupyter"), "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter_cfg")})
 
     start = time.perf_counter()
-    _run([str(py), "-m", "pip", "install", "--no-input", "--disable-pip-version-check", str(dist["wheel"])],
+    _run([str(py), "-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--no-compile",
+          str(dist["wheel"])],
          env, home)
     install_s = time.perf_counter() - start
     where = _run([str(py), "-c", "import dyplab, torch; print(dyplab.__file__); print(dyplab.__version__)"],

@@ -90,5 +90,6 @@ def test_run_and_doctor_find_the_copied_folder(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("DYPLAB_NOTEBOOKS", str(dest))
     assert runner.notebooks_dir(elsewhere) == dest
     monkeypatch.setenv("DYPLAB_DATA_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DYPLAB_DATA_MIRROR", raising=False)  # doctor then only looks at the empty cache: fast
     assert cli.main(["doctor"]) == 0
     assert f"Notebooks: {dest}" in capsys.readouterr().out
