@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml requirements-torch.txt
 	$(BIN)/python -m pip install -r requirements-torch.txt
-	$(BIN)/python -m pip install -e ".[dev,lab]"
+	$(BIN)/python -m pip install -e ".[dev,lab,app]"
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)
 

@@ -117,6 +117,10 @@ def ensure_trained(*, progress: Progress = print) -> dict[str, str]:
     return problems
 
 
+_NAMES = {"accuracy": "nøyaktighet", "val_acc": "nøyaktighet", "macro_f1": "makro-F1", "val_macro_f1": "makro-F1",
+          "roc_auc": "ROC AUC", "sensitivity": "sensitivitet", "specificity": "spesifisitet", "val_ece": "ECE"}
+
+
 def describe(meta: dict) -> str:
     """One line on how a checkpoint was trained (Norwegian), shown beside its predictions."""
     parts = [f"{meta.get('model', '?').rsplit('.', 1)[-1]}"]
@@ -129,7 +133,7 @@ def describe(meta: dict) -> str:
     if "val_acc" in meta:
         nums.setdefault("val_acc", meta["val_acc"])
     if nums:
-        parts.append("validering: " + ", ".join(f"{k} {v:.3f}" for k, v in nums.items()))
+        parts.append("validering: " + ", ".join(f"{_NAMES.get(k, k)} {v:.3f}" for k, v in nums.items()))
     if meta.get("trained_by"):
         parts.append(f"laget av {meta['trained_by']}")
     if meta.get("profile") == "smoke":

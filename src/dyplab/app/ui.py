@@ -91,9 +91,8 @@ def build(state: AppState, lang: str = "no") -> Any:
                 when = gr.Slider(0, 1800, value=60, step=0.5, label=t["time"], elem_id="ecg-time")
                 show = gr.Button(t["show"], variant="primary", elem_id="ecg-go")
             ecg_msg = gr.Markdown(elem_id="ecg-msg")
-            with gr.Row():
-                ecg_plot = gr.Plot(label=t["ecg_plot"], elem_id="ecg-plot")
-                ecg_probs = gr.Label(label=t["ecg_probs"], elem_id="ecg-probs")
+            ecg_plot = gr.Plot(label=t["ecg_plot"], elem_id="ecg-plot", show_label=False)
+            ecg_probs = gr.Label(label=t["ecg_probs"], elem_id="ecg-probs")
             show.click(state.ecg, inputs=[record, when], outputs=[ecg_msg, ecg_probs, ecg_plot])
 
         with gr.Tab(t["heart"], elem_id="tab-heart"):
