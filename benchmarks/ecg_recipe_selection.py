@@ -27,6 +27,7 @@ from sklearn.metrics import f1_score
 
 import dyplab
 from dyplab import signal, splits, training
+from dyplab.course.report import record_benchmark
 from dyplab.data import mitbih
 from dyplab.models import ecg as ecg_models
 from dyplab.models.ecg import BeatCNN
@@ -105,6 +106,7 @@ def main() -> None:
                   f"{time.perf_counter() - start:>6.0f}s", flush=True)
     best = max(scores, key=lambda n: scores[n]["criterion"])
     print(f"winner={best!r} is_inter_recipe={'INTER_RECIPE' in best}")
+    record_benchmark("ecg_recipe_selection", winner=best, is_inter_recipe="INTER_RECIPE" in best, criterion=scores[best]["criterion"])
 
 
 if __name__ == "__main__":

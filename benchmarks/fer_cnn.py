@@ -30,6 +30,7 @@ from torch import nn
 
 import dyplab
 from dyplab import faces, metrics, training
+from dyplab.course.report import record_benchmark
 from dyplab.data import fer2013
 from dyplab.models.faces import EmotionNet, FaceAugment
 
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     ratio = rows["dyplab"]["wall_s"] / orig["wall_s"] if orig else float("nan")
     acc_orig = orig["test_acc"] if orig else float("nan")
     print(f"ratio_time={ratio:.3f} acc_dyplab={rows['dyplab']['test_acc']:.4f} acc_original={acc_orig:.4f}")
+    record_benchmark("fer_cnn", ratio_time=ratio, acc_dyplab=rows["dyplab"]["test_acc"], acc_original=acc_orig)
     return rows
 
 

@@ -22,6 +22,8 @@ import os
 import subprocess
 import sys
 
+from dyplab.course.report import record_benchmark
+
 WORKER = r"""
 import json, sys, tempfile, time
 import torch
@@ -86,6 +88,7 @@ def main() -> None:
             print(f"{threads:>7} {policy:>15} {alone:>10.1f} {loaded:>11.1f} {loaded / alone:>8.1f}×", flush=True)
     best = min(rows, key=lambda r: r[3])
     print(f"best_under_load threads={best[0]} policy={best[1]} loaded_s={best[3]:.1f}")
+    record_benchmark("threads", best_threads=best[0], best_policy=best[1], loaded_s=best[3])
 
 
 if __name__ == "__main__":

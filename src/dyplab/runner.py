@@ -199,6 +199,9 @@ def run(
         echo(f"  {res.status} på {res.seconds:.1f} s" + (f": {res.error}" if res.error else ""))
         results.append(res)
     echo(summary_table(results))
+    from .course import report
+
+    report.update(results, output_dir=output_dir, profile=profile, echo=echo)  # reports/index.html
     return results
 
 
