@@ -170,3 +170,15 @@ def test_multiclass_roc_auc_matches_sklearn() -> None:
     assert M.roc_auc(y, p) == pytest.approx(skm.roc_auc_score(y, p, multi_class="ovr"))
     assert M.roc_auc(y, p, multi_class="ovo") == pytest.approx(skm.roc_auc_score(y, p, multi_class="ovo"))
     assert M.roc_auc(Y, S) == pytest.approx(21 / 24)
+
+
+def test_bootstrap_resamples_string_patient_ids() -> None:
+    import numpy as np
+
+    from dyplab import metrics
+
+    y = np.array([0, 1] * 20)
+    score = np.linspace(0, 1, 40)
+    groups = np.array([f"pasient-{i // 2}" for i in range(40)], dtype=object)
+    value, low, high = metrics.bootstrap_ci(metrics.accuracy, y, (score > 0.5).astype(int), n_boot=50, groups=groups)
+    assert low <= value <= high

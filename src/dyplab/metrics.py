@@ -215,7 +215,9 @@ def _resample_indices(n: int, n_boot: int, seed: int, groups: Any = None) -> lis
     rng = np.random.default_rng(seed)
     if groups is None:
         return [rng.integers(0, n, size=n) for _ in range(n_boot)]
-    g = to_numpy(groups, "groups")
+    g = np.asarray(groups.to_numpy() if hasattr(groups, "to_numpy") else groups)
+    if g.dtype == object:  # patient ids as strings (or mixed): compare them as text
+        g = g.astype(str)
     if g.ndim != 1 or len(g) != n:
         raise ValueError(f"groups must be 1-D with one entry per sample ({n}); got shape {g.shape}.")
     uniq, inverse = np.unique(g, return_inverse=True)

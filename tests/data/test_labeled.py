@@ -59,3 +59,10 @@ def test_fit_takes_labeled_data_directly(tmp_path) -> None:
     assert len(res.history) == 2
     with pytest.raises(TypeError, match="needs a transform"):
         training.to_dataset(LabeledData([tmp_path / "a.png"], [0], ["x"]))
+
+
+def test_table_subset_keeps_column_names() -> None:
+    table = pd.DataFrame({"age": [50, 60, 70], "bp": [120, 130, 140]})
+    data = LabeledData(table, [0, 1, 1], ["frisk", "syk"])
+    sub = data.subset([2, 0])
+    assert list(sub.X.columns) == ["age", "bp"] and sub.X["age"].tolist() == [70, 50]

@@ -18,7 +18,8 @@ class LabeledData:
     """Examples with integer labels, the names of the classes and, where the data has them, groups.
 
     - ``X``: an array with one example per row (images ``[N, H, W]`` or ``[N, H, W, C]``, signals
-      ``[N, T]``, feature rows ``[N, F]``) or a list of file paths (images on disk).
+      ``[N, T]``, feature rows ``[N, F]``), a pandas DataFrame (a table, column names kept) or a list of
+      file paths (images on disk).
     - ``y``: ``int64`` labels, an index into ``class_names``.
     - ``groups``: the patient, subject or record of each example (``group_kind`` says which), so that
       splits can keep a group on one side; ``None`` when every example is its own source.
@@ -70,7 +71,12 @@ class LabeledData:
     def subset(self, index: Sequence[int] | np.ndarray) -> LabeledData:
         """The examples at ``index`` (same class names)."""
         index = np.asarray(index, dtype=np.int64)
-        X = [self.X[i] for i in index] if self.is_paths else np.asarray(self.X)[index]
+        if self.is_paths:
+            X = [self.X[i] for i in index]
+        elif isinstance(self.X, pd.DataFrame):  # a table keeps its column names
+            X = self.X.iloc[index].reset_index(drop=True)
+        else:
+            X = np.asarray(self.X)[index]
         return LabeledData(
             X=X,
             y=self.y[index],
