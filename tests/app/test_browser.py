@@ -62,7 +62,15 @@ def _shapes(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def image_model(app_results: Path) -> Path:
+def browser_results(app_results: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's trained app checkpoints, so the image model saved here stays in this module."""
+    root = tmp_path_factory.mktemp("browser-results")
+    shutil.copytree(app_results / "app", root / "app")
+    return root
+
+
+@pytest.fixture(scope="module")
+def image_model(browser_results: Path) -> Path:
     """A small CNN really trained (here, seconds) on synthetic discs vs squares, saved where C2 saves its model.
 
     Its description says what it is, so the page never passes it off as the flower model's training."""
@@ -75,10 +83,10 @@ def image_model(app_results: Path) -> Path:
     Xv, yv = _shapes(100, rng)
     dyplab.seed_everything(0)
     fit = training.fit(CompactCNN(n_classes=2, channels=(8, 16, 32)), (X, y), (Xv, yv), max_epochs=8, lr=3e-3,
-                       optimizer="adamw", batch_size=32, patience=None, progress=False, log_dir=app_results / "logs")
+                       optimizer="adamw", batch_size=32, patience=None, progress=False, log_dir=browser_results / "logs")
     acc = training.evaluate(fit.model, (Xv, yv))["acc"]
     assert acc > 0.8, acc
-    path = app_results / "C2" / "blomster_compactcnn.pt"
+    path = browser_results / "C2" / "blomster_compactcnn.pt"
     checkpoints.save(fit.model, path, model_kwargs={"n_classes": 2, "channels": [8, 16, 32]},
                      class_names=["disc", "square"], display_names=["rund", "firkantet"], image_size=32,
                      normalization={"mean": [0.5] * 3, "std": [0.25] * 3}, val_acc=acc, n_train=400,
@@ -87,14 +95,21 @@ def image_model(app_results: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(app_results: Path, image_model: Path):
+def app_url(browser_results: Path, image_model: Path):
     import os
 
-    os.environ["DYPLAB_RESULTS_DIR"] = str(app_results)
     from dyplab.app import serve
 
+    old = os.environ.get("DYPLAB_RESULTS_DIR")
+    os.environ["DYPLAB_RESULTS_DIR"] = str(browser_results)
     port = free_port()
-    page = serve(host="127.0.0.1", port=port, block=False, train=False, progress=lambda line: None)
+    try:
+        page = serve(host="127.0.0.1", port=port, block=False, train=False, progress=lambda line: None)
+    finally:
+        if old is None:
+            os.environ.pop("DYPLAB_RESULTS_DIR", None)
+        else:
+            os.environ["DYPLAB_RESULTS_DIR"] = old
     yield f"http://127.0.0.1:{port}/"
     page.close()
 

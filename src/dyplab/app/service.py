@@ -85,8 +85,9 @@ class AppState:
         missing = [m for m in models.IMAGE_MODELS if m.key not in self.loaded]
         if not missing:
             return ""
-        lines = [f"- {m.title}: kjør notatboka **{m.notebook}** (lagrer `{m.path}`)"
-                 + (f" — {self.problems[m.key]}" if m.key in self.problems else "") for m in missing]
+        lines = [f"- {m.title}: kjør notatboka **{m.notebook}**" + (f"; {m.note}" if m.note else "")
+                 + f" (fil: `{m.path}`)" + (f" — {self.problems[m.key]}" if m.key in self.problems else "")
+                 for m in missing]
         return "Disse modellene finnes ikke ennå (de tar for lang tid å trene ved oppstart):\n" + "\n".join(lines)
 
     def image(self, path: str | None, key: str | None) -> tuple[str, dict | None, np.ndarray | None, np.ndarray | None]:
