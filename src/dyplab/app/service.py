@@ -158,12 +158,12 @@ def attribution_figure(attr):
 
     names = heart_data.describe_variables()["beskrivelse"]
     order = attr.abs().sort_values().index
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.barh([f"{names.get(v, v)} ({v})" for v in order], attr[order],
-            color=["tab:red" if attr[v] > 0 else "tab:blue" for v in order])
+    short = [f"{names.get(v, v)[:32]}{'…' if len(names.get(v, v)) > 32 else ''} ({v})" for v in order]
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    ax.barh(short, attr[order], color=["tab:red" if attr[v] > 0 else "tab:blue" for v in order])
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_title("Hva trakk denne pasientens risiko opp (rødt) eller ned (blått)")
-    ax.set_xlabel("Integrated Gradients (logit), sammenlignet med gjennomsnittspasienten")
+    ax.set_title("Bidrag til denne pasientens risiko: rødt trekker opp, blått ned")
+    ax.set_xlabel("Integrated Gradients (logit) mot gjennomsnittspasienten i treningsdata")
     ax.set_ylabel("Klinisk variabel")
     fig.tight_layout()
     return fig

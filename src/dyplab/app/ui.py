@@ -42,13 +42,13 @@ TEXT: dict[str, dict[str, str]] = {
 
 def build(state: AppState, lang: str = "no") -> Any:
     """The ``gr.Blocks`` page for ``state`` in ``lang`` (``no`` or ``en``)."""
+    if lang not in TEXT:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(TEXT)}")
     import gradio as gr
 
     from ..data import heart as heart_data
     from . import heart as heart_tab
 
-    if lang not in TEXT:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(TEXT)}")
     t = TEXT[lang]
     with gr.Blocks(title="dyplab") as page:
         gr.Markdown(t["title"])
@@ -108,9 +108,8 @@ def build(state: AppState, lang: str = "no") -> Any:
                     fields.append(comp)
             heart_go = gr.Button(t["heart_go"], variant="primary", elem_id="heart-go")
             heart_msg = gr.Markdown(elem_id="heart-msg")
-            with gr.Row():
-                heart_probs = gr.Label(label=t["heart_probs"], elem_id="heart-probs")
-                heart_plot = gr.Plot(label=t["heart_plot"], elem_id="heart-plot")
+            heart_plot = gr.Plot(label=t["heart_plot"], elem_id="heart-plot", show_label=False)
+            heart_probs = gr.Label(label=t["heart_probs"], elem_id="heart-probs")
             heart_go.click(state.heart, inputs=fields, outputs=[heart_msg, heart_probs, heart_plot])
     return page
 
