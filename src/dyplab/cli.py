@@ -4,7 +4,6 @@
     dyplab run A6 | A | core | all   [--profile smoke|class|full]
     dyplab doctor
     dyplab app [--host H] [--port P] [--lang no|en]   (web app to try the trained models; extra [app])
-    dyplab app [--host H] [--port P] [--lang no|en]   (web app to try the trained models; extra [app])
     dyplab notebooks DIR [--force]   (a copy of the course notebooks to work in)
     dyplab lab [DIR]                 (JupyterLab on the notebooks, with this Python as kernel)
 """
@@ -69,12 +68,6 @@ def _parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_run)
 
     sub.add_parser("doctor", help="versions, device, profile, cache and datasets").set_defaults(func=_doctor)
-    a = sub.add_parser("app", help="web app to try the trained models (needs: pip install -e \".[app]\")")
-    a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    a.add_argument("--port", type=int, default=7860)
-    a.add_argument("--share", action="store_true", help="also make a public Gradio share link (off by default)")
-    a.add_argument("--lang", choices=("no", "en"), default="no", help="language of the page (default: Norwegian)")
-    a.set_defaults(func=_app)
     a = sub.add_parser("app", help="web app to try the trained models (needs: pip install -e \".[app]\")")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     a.add_argument("--port", type=int, default=7860)
@@ -186,7 +179,7 @@ def _data_verify(args) -> int:
             if report.status == "corrupt":
                 worst = 1
         if not usable:
-            print(f"{name:<16} {'-':<8} {'unusable':<10} no verified copy; `dyplab data fetch {name}` online, or point "
+            print(f"{name:<16} {'-':<8} {'missing':<10} no verified copy; `dyplab data fetch {name}` online, or point "
                   "DYPLAB_DATA_MIRROR at the course mirror")
     return worst
 
@@ -201,18 +194,6 @@ def _run(args) -> int:
     results = runner.run(args.targets, profile=profile, output_dir=args.output, timeout=args.timeout,
                          html=not args.no_html)
     return 0 if all(r.status == "ok" for r in results) else 1
-
-
-def _app(args) -> int:
-    try:
-        import gradio  # noqa: F401
-    except ModuleNotFoundError:
-        print('Feil: appen trenger Gradio: pip install -e ".[app]"', file=sys.stderr)
-        return 1
-    from .app import serve
-
-    serve(host=args.host, port=args.port, share=args.share, lang=args.lang)
-    return 0
 
 
 def _app(args) -> int:
