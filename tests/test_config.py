@@ -75,3 +75,16 @@ def test_set_threads_honours_request_and_environment(monkeypatch) -> None:
             config.set_threads(0)
     finally:
         torch.set_num_threads(before)
+
+
+def test_importing_dyplab_makes_openmp_wait_passively_unless_chosen() -> None:
+    import subprocess
+    import sys
+
+    code = "import os, dyplab; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "PASSIVE"
+    chosen = subprocess.run([sys.executable, "-c", code], env={**env, "OMP_WAIT_POLICY": "ACTIVE"},
+                            capture_output=True, text=True, check=True)
+    assert chosen.stdout.strip() == "ACTIVE"
