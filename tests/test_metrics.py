@@ -143,8 +143,15 @@ def test_classification_table_and_one_vs_rest() -> None:
     rng = np.random.default_rng(5)
     yt = rng.integers(0, 3, 150)
     yp = np.where(rng.random(150) < 0.6, yt, rng.integers(0, 3, 150))
-    tab = M.classification_table(yt, yp, class_names=["normal", "arytmi", "annet"])
+    tab = M.classification_table(yt, yp, class_names=["normal", "arytmi", "annet"], lang="en")
     assert list(tab.index) == ["normal", "arytmi", "annet", "macro avg", "weighted avg"]
+    no = M.classification_table(yt, yp, class_names=["normal", "arytmi", "annet"])
+    assert list(no.columns) == ["presisjon (PPV)", "sensitivitet (recall)", "spesifisitet", "F1", "antall"]
+    assert list(no.index) == ["normal", "arytmi", "annet", "makrosnitt", "vektet snitt"]
+    assert no.index.name == "klasse"
+    np.testing.assert_allclose(no.to_numpy(dtype=float), tab.to_numpy(dtype=float))
+    with pytest.raises(ValueError, match="lang"):
+        M.classification_table(yt, yp, lang="de")
     rep = skm.classification_report(yt, yp, output_dict=True)
     for i, name in enumerate(["normal", "arytmi", "annet"]):
         assert tab.loc[name, "precision"] == pytest.approx(rep[str(i)]["precision"])

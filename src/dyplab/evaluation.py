@@ -105,5 +105,5 @@ def summarize_classifier(
                                             title=None if title is None else f"{title}"),
         "roc": plots.roc_curves(y, p, class_names=class_names, lang=lang, title=None if title is None else f"{title}"),
     }
-    per_class = metrics.classification_table(y, pred, class_names=class_names)
+    per_class = metrics.classification_table(y, pred, class_names=class_names, lang=lang)
     return ClassifierSummary(table=table, per_class=per_class, figures=figures, values=values)

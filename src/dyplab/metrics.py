@@ -19,6 +19,7 @@ from .convert import to_numpy
 
 __all__ = [
     "BINARY_METRICS",
+    "TABLE_LABELS",
     "accuracy",
     "balanced_accuracy",
     "binary_metrics",
@@ -322,8 +323,24 @@ def one_vs_rest(y_true: Any, y_pred: Any, positive: int) -> dict[str, float]:
             "npv": _ratio(tn, tn + fn), "tp": tp, "fp": fp, "tn": tn, "fn": fn}
 
 
-def classification_table(y_true: Any, y_pred: Any, class_names: Sequence[str] | None = None) -> pd.DataFrame:
-    """Per-class precision, recall (sensitivity), specificity, F1 and support, plus macro/weighted rows."""
+TABLE_LABELS: dict[str, dict[str, str]] = {
+    "no": {"precision": "presisjon (PPV)", "recall": "sensitivitet (recall)", "specificity": "spesifisitet",
+           "f1": "F1", "support": "antall", "macro avg": "makrosnitt", "weighted avg": "vektet snitt",
+           "class": "klasse"},
+    "en": {"precision": "precision", "recall": "recall", "specificity": "specificity", "f1": "f1",
+           "support": "support", "macro avg": "macro avg", "weighted avg": "weighted avg", "class": "class"},
+}
+"""Column, summary-row and index headers of :func:`classification_table` per language."""
+
+
+def classification_table(y_true: Any, y_pred: Any, class_names: Sequence[str] | None = None,
+                         lang: str = "no") -> pd.DataFrame:
+    """Per-class precision, recall (sensitivity), specificity, F1 and support, plus macro/weighted rows.
+
+    ``lang="no"`` (default) gives Norwegian headers, ``lang="en"`` English ones (see :data:`TABLE_LABELS`).
+    """
+    if lang not in TABLE_LABELS:
+        raise ValueError(f"lang must be one of {sorted(TABLE_LABELS)}; got {lang!r}.")
     yt, yp = class_ids(y_true), class_ids(y_pred, "y_pred")
     _same_length(yt, yp)
     if class_names is not None:
@@ -358,4 +375,6 @@ def classification_table(y_true: Any, y_pred: Any, class_names: Sequence[str] | 
     df.loc["weighted avg"] = {**weighted, "support": int(w.sum())}
     df["support"] = df["support"].astype(int)
     df.index.name = "class"
-    return df
+    words = TABLE_LABELS[lang]
+    return df.rename(columns=words, index={"macro avg": words["macro avg"], "weighted avg": words["weighted avg"]}
+                     ).rename_axis(words["class"])
