@@ -35,13 +35,10 @@ class ImageModel:
         return config.results_dir(self.notebook) / self.filename
 
 
-_MEDMNIST_NOTE = ("C4a lagrer ikke modellen selv: legg til `dyplab.checkpoints.save(model, PATH, model_kwargs=..., "
-                  "class_names=..., image_size=28, normalization=...)` etter treningen")
-
 IMAGE_MODELS: tuple[ImageModel, ...] = (
     ImageModel("flowers", "Blomster (CompactCNN, C2)", "C2", "blomster_compactcnn.pt"),
-    ImageModel("retina", "MedMNIST RetinaMNIST (C4a)", "C4a", "retinamnist.pt", _MEDMNIST_NOTE),
-    ImageModel("breast", "MedMNIST BreastMNIST (C4a)", "C4a", "breastmnist.pt", _MEDMNIST_NOTE),
+    ImageModel("retina", "MedMNIST RetinaMNIST (C4a)", "C4a", "retinamnist.pt"),
+    ImageModel("breast", "MedMNIST BreastMNIST (C4a)", "C4a", "breastmnist.pt"),
     ImageModel("faces", "Ansiktsuttrykk FER2013 (FaceCNN, E2)", "E2", "fer_cnn.pt"),
 )
 
