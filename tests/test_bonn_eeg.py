@@ -27,10 +27,12 @@ def _write_zip(path: Path, members: dict[str, bytes]) -> None:
 
 @pytest.mark.mirror
 def test_all_five_sets_load_from_the_mirror(mirror: Path, isolated_cache: Path) -> None:
-    X, y, labels = bonn_eeg.load()
+    eeg = bonn_eeg.load()
+    X, y, labels = eeg.X, eeg.y, eeg.class_names
     assert X.shape == (500, bonn_eeg.N_SAMPLES) and X.dtype == np.float32
     assert y.dtype == np.int64 and labels == list("ABCDE")
     assert np.bincount(y).tolist() == [100] * 5
+    assert eeg.group_kind == "recording" and len(set(eeg.groups)) == 500 and eeg.groups[0] == "A/Z001"
     for k, letter in enumerate(labels):
         part = X[y == k]
         assert (part.min(), part.max()) == RANGES[letter], letter
@@ -42,14 +44,17 @@ def test_all_five_sets_load_from_the_mirror(mirror: Path, isolated_cache: Path) 
 def test_set_c_with_upper_case_txt_is_read(mirror: Path, isolated_cache: Path) -> None:
     with zipfile.ZipFile(mirror / "bonn_eeg" / "setC.zip") as zf:
         assert all(n.endswith(".TXT") for n in zf.namelist() if not n.endswith("/"))
-    X, y, labels = bonn_eeg.load("C")
+    eeg = bonn_eeg.load("C")
+    X, y, labels = eeg.X, eeg.y, eeg.class_names
     assert X.shape == (100, 4097) and labels == ["C"] and set(y.tolist()) == {0}
 
 
 @pytest.mark.mirror
 def test_labels_follow_the_order_of_sets(mirror: Path, isolated_cache: Path) -> None:
-    X_ea, y_ea, labels = bonn_eeg.load("EA")
-    X_a, _, _ = bonn_eeg.load("A")
+    eeg = bonn_eeg.load("EA")
+    X_ea, y_ea, labels = eeg.X, eeg.y, eeg.class_names
+    eeg = bonn_eeg.load("A")
+    X_a = eeg.X
     assert labels == ["E", "A"] and y_ea[:100].tolist() == [0] * 100 and y_ea[100:].tolist() == [1] * 100
     np.testing.assert_array_equal(X_ea[100:], X_a)
 
@@ -82,7 +87,8 @@ def test_members_are_verified_against_members_sha256(tmp_path: Path) -> None:
     (tmp_path / "MEMBERS.sha256").write_text(f"{digest_a}  setB/O001.txt\n{'0' * 64}  setB/O002.txt\n")
     with pytest.raises(ChecksumError, match="O002.txt"):
         bonn_eeg.load("B", root=tmp_path)
-    X, _, _ = bonn_eeg.load("B", root=tmp_path, verify=False)
+    eeg = bonn_eeg.load("B", root=tmp_path, verify=False)
+    X = eeg.X
     assert X.shape == (2, 4097) and X[1].max() == 1
     # a member listed in MEMBERS.sha256 but missing from the zip
     (tmp_path / "MEMBERS.sha256").write_text(f"{digest_a}  setB/O001.txt\n{digest_a}  setB/O003.txt\n")

@@ -109,7 +109,8 @@ def data(mirror):
 
 @pytest.mark.mirror
 def test_load_shapes_and_dtypes(data):
-    (Xtr, ytr), (Xte, yte) = data.train, data.test
+    (Xtr, ytr), (Xte, yte) = (data.train.X, data.train.y), (data.test.X, data.test.y)
+    assert data.train.class_names == [str(d) for d in range(10)]
     assert Xtr.shape == (60_000, 28, 28) and Xte.shape == (10_000, 28, 28)
     assert Xtr.dtype == Xte.dtype == np.uint8
     assert ytr.dtype == yte.dtype == np.int64 and ytr.shape == (60_000,) and yte.shape == (10_000,)

@@ -27,7 +27,7 @@ def test_checkpoints_say_how_they_were_trained(app_results):
 
 def test_digit_handler_predicts_mnist_digits(state):
     data = mnist.load()
-    X, y = data.test[0][-20:], data.test[1][-20:]
+    X, y = data.test.X[-20:], data.test.y[-20:]
     hits = 0
     for img, label in zip(X, y):
         msg, p_mlp, p_cnn, seen, cam = state.digit({"composite": _paper_digit(img)})

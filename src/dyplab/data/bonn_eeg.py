@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ._core import ChecksumError, DataError, DatasetInfo, fetch, parse_sha256sums, register
+from .labeled import LabeledData
 
 NAME = "bonn_eeg"
 SAMPLING_RATE_HZ = 173.61
@@ -127,14 +128,14 @@ def read_set(archive: Path, letter: str, *, checksums: dict[str, str] | None = N
     return np.stack(rows), names
 
 
-def load(
-    sets: str = SETS, *, root: Path | None = None, verify: bool = True
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Load Bonn EEG segments straight from the zips: ``(X, y, set_labels)``.
+def load(sets: str = SETS, *, root: Path | None = None, verify: bool = True) -> LabeledData:
+    """Load Bonn EEG segments straight from the zips as :class:`~dyplab.data.LabeledData`.
 
     - ``X``: float32 ``[N, 4097]``, raw integer amplitudes (12-bit A/D units), 23.6 s at 173.61 Hz.
     - ``y``: int64 ``[N]``, the index of each segment's set letter in ``sets`` (``sets="AE"``: A → 0, E → 1).
-    - ``set_labels``: the class names, i.e. ``list(sets)`` (``y`` indexes it).
+    - ``class_names``: ``list(sets)`` (``y`` indexes it).
+    - ``groups``: the recording of each segment (``"A/Z001"``; ``group_kind="recording"``): windows cut from
+      one segment must stay on one side of a split.
 
     Rows come set by set in the order of ``sets``, members sorted by name (``Z001``...``Z100``).
     ``root`` defaults to :func:`dyplab.data.fetch("bonn_eeg")` (cache or course mirror, read in
@@ -147,12 +148,14 @@ def load(
     members_file = root / "MEMBERS.sha256"
     if verify and members_file.is_file():
         checksums = parse_sha256sums(members_file.read_text(encoding="utf-8"))
-    blocks, labels = [], []
+    blocks, labels, recordings = [], [], []
     for k, letter in enumerate(sets):
-        X, _ = read_set(root / f"set{letter}.zip", letter, checksums=checksums)
+        X, members = read_set(root / f"set{letter}.zip", letter, checksums=checksums)
         blocks.append(X)
         labels.append(np.full(len(X), k, dtype=np.int64))
-    return np.concatenate(blocks), np.concatenate(labels), list(sets)
+        recordings += [f"{letter}/{Path(m).stem}" for m in members]
+    return LabeledData(np.concatenate(blocks), np.concatenate(labels), list(sets), groups=np.array(recordings),
+                       group_kind="recording")
 
 
 def segments(X: np.ndarray, length: int, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import splits
 from ._core import DataError, DatasetInfo, Download, fetch, register
+from .labeled import LabeledData
 
 NAME = "mnist"
 _BASE = "https://ossci-datasets.s3.amazonaws.com/mnist/"
@@ -59,14 +61,15 @@ _SPLITS = {
 
 @dataclass(frozen=True)
 class MnistData:
-    """The full MNIST: ``train = (X, y)`` with X uint8 [60000, 28, 28] and y int64, ``test`` likewise (10,000)."""
+    """The full MNIST as two :class:`~dyplab.data.LabeledData`: ``train`` (X uint8 [60000, 28, 28], y int64,
+    class names ``"0"``..``"9"``) and ``test`` (10,000)."""
 
-    train: tuple[np.ndarray, np.ndarray]
-    test: tuple[np.ndarray, np.ndarray]
+    train: LabeledData
+    test: LabeledData
 
     def concatenated(self) -> tuple[np.ndarray, np.ndarray]:
         """Train then test in one array pair (70,000 images), the order the original course used."""
-        return np.concatenate([self.train[0], self.test[0]]), np.concatenate([self.train[1], self.test[1]])
+        return np.concatenate([self.train.X, self.test.X]), np.concatenate([self.train.y, self.test.y])
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,9 @@ def _read_split(root: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
 def load(root: str | Path | None = None) -> MnistData:
     """Load all 70,000 MNIST images from the four IDX files (``root`` defaults to ``dyplab.data.fetch('mnist')``)."""
     folder = Path(root) if root is not None else fetch(NAME)
-    return MnistData(train=_read_split(folder, "train"), test=_read_split(folder, "test"))
+    names = [str(d) for d in range(N_CLASSES)]
+    return MnistData(train=LabeledData(*_read_split(folder, "train"), names),
+                     test=LabeledData(*_read_split(folder, "test"), names))
 
 
 def course_subset(
@@ -158,15 +163,14 @@ def course_subset(
     stratify=y)`` splits it: 16,000 / 4,000 for the defaults. The global NumPy random state is
     left as it was.
     """
-    from sklearn.model_selection import train_test_split
-
     data = data if data is not None else load()
     X_all, y_all = data.concatenated()
     if not 0 < n <= len(y_all):
         raise ValueError(f"n={n} must be between 1 and {len(y_all)}.")
     rng = np.random.RandomState(seed)  # the same stream as np.random.seed(seed) + np.random.choice
     indices = rng.choice(len(y_all), n, replace=False).astype(np.int64)
-    train_idx, test_idx = train_test_split(indices, test_size=test_size, random_state=seed, stratify=y_all[indices])
+    train_pos, test_pos = splits.train_val(y_all[indices], val_size=test_size, seed=seed)
+    train_idx, test_idx = indices[train_pos], indices[test_pos]
     return CourseSplit(
         X_train=X_all[train_idx],
         y_train=y_all[train_idx],
@@ -215,15 +219,11 @@ class NetworkSplit:
 
 def network_split(n: int = 20_000, val_size: float = 0.1, seed: int = 42, *, data: MnistData | None = None) -> NetworkSplit:
     """:func:`course_subset`, then a stratified validation split of its training part, as network input."""
-    from sklearn.model_selection import train_test_split
-
     course = course_subset(n=n, seed=seed, data=data)
-    X_fit, X_val, y_fit, y_val = train_test_split(
-        course.X_train, course.y_train, test_size=val_size, random_state=seed, stratify=course.y_train
-    )
+    fit_pos, val_pos = splits.train_val(course.y_train, val_size=val_size, seed=seed)
     return NetworkSplit(
-        train=(to_tensor_input(X_fit), y_fit),
-        val=(to_tensor_input(X_val), y_val),
+        train=(to_tensor_input(course.X_train[fit_pos]), course.y_train[fit_pos]),
+        val=(to_tensor_input(course.X_train[val_pos]), course.y_train[val_pos]),
         test=(to_tensor_input(course.X_test), course.y_test),
         course=course,
     )

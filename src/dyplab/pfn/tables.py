@@ -63,8 +63,9 @@ def bonn(sets: str = "AE") -> LabeledData:
 
     if len(sets) != 2:
         raise ValueError(f"give two Bonn sets for a binary task, e.g. 'AE'; got {sets!r}")
-    signals, y, names = bonn_eeg.load(sets)
-    return LabeledData(eeg_features(signals, bonn_eeg.SAMPLING_RATE_HZ), y, [f"sett {s}" for s in names])
+    eeg = bonn_eeg.load(sets)
+    return LabeledData(eeg_features(eeg.X, bonn_eeg.SAMPLING_RATE_HZ), eeg.y, [f"sett {s}" for s in eeg.class_names],
+                       groups=eeg.groups, group_kind=eeg.group_kind)
 
 
 def bat_points(n: int, seed: int = 0) -> LabeledData:
