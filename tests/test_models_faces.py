@@ -46,6 +46,14 @@ def test_augmentation_only_in_training():
     assert y.shape == x.shape and not torch.equal(y, x)
 
 
+def test_facecnn_passes_its_augmentation_settings_on():
+    aug = FaceCNN(width=4, degrees=5.0, shift=0.05, zoom=0.2).augment
+    assert isinstance(aug, FaceAugment) and (aug.degrees, aug.shift, aug.zoom) == (5.0, 0.05, 0.2)
+    light = FaceCNN(width=4).augment  # the default is the light recipe: flip and shift only
+    assert (light.flip, light.degrees, light.zoom) == (True, 0.0, 0.0) and light.shift > 0
+    assert not isinstance(FaceCNN(width=4, augment=False).augment, FaceAugment)
+
+
 def test_grad_cam_is_48x48():
     torch.manual_seed(0)
     model = FaceCNN(width=8).eval()

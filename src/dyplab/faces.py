@@ -22,8 +22,11 @@ from .models.faces import FaceCNN
 from .training import FitResult, fit, predict_proba
 
 BALANCING = ("weights", "sampler", "none")
-RECIPE_EPOCHS = 8  # dyplab's class-profile recipe (E2 and the benchmark)
-RECIPE_MODEL = {"width": 32, "hidden": 256}
+# dyplab's class-profile recipe (E2 and the benchmark), chosen on the validation part only: light augmentation
+# (flip and shift), dropout 0.2 and more epochs, since the heavier recipe (±10°, zoom, dropout 0.4, 8 epochs)
+# under-fitted; width 24 keeps an epoch on the 25,838 training images near a CPU minute.
+RECIPE_EPOCHS = 10
+RECIPE_MODEL = {"width": 24, "hidden": 256, "dropout": 0.2, "degrees": 0.0, "shift": 0.1, "zoom": 0.0}
 
 
 @dataclass

@@ -69,16 +69,18 @@ class FaceCNN(nn.Module):
 
     Channels ``width · (1, 2, 4, 8)``; 48 → 24 → 12 → 6 → 3 pixels; the 3×3 maps are flattened (where in
     the face a feature fired matters) into a hidden layer of ``hidden`` units with dropout, then the logits. :attr:`last_conv` is the last convolution (6×6 feature maps) for Grad-CAM.
-    ``augment=True`` puts :class:`FaceAugment` in front (active in training only).
+    ``augment=True`` puts :class:`FaceAugment` in front (active in training only) with ``degrees``, ``shift``
+    and ``zoom``; the defaults are the light recipe chosen on validation (flip and shift only).
     """
 
     def __init__(self, n_classes: int = N_CLASSES, width: int = 32, convs: int = 1, hidden: int = 256,
-                 dropout: float = 0.4, augment: bool = True) -> None:
+                 dropout: float = 0.2, augment: bool = True, degrees: float = 0.0, shift: float = 0.1,
+                 zoom: float = 0.0) -> None:
         super().__init__()
         if width < 1 or convs < 1:
             raise ValueError(f"width and convs must be >= 1, got width={width}, convs={convs}")
         chans = [1, width, 2 * width, 4 * width, 8 * width]
-        self.augment = FaceAugment() if augment else nn.Identity()
+        self.augment = FaceAugment(degrees=degrees, shift=shift, zoom=zoom) if augment else nn.Identity()
         self.features = nn.Sequential(*[_block(chans[i], chans[i + 1], convs) for i in range(4)])
         self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(chans[-1] * 9, hidden),
                                   nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
