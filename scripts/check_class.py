@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dyplab import runner
+from dyplab.course import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 

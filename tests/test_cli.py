@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dyplab import cli, runner
+from dyplab import cli
+from dyplab.course import runner
 
 
 def test_data_list_names_every_dataset(capsys) -> None:

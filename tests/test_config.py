@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from dyplab import config, session
+from dyplab import config
+from dyplab.course import session
 
 
 def test_profile_default_and_pick(monkeypatch) -> None:

@@ -188,7 +188,7 @@ def _data_verify(args) -> int:
 
 
 def _run(args) -> int:
-    from . import runner
+    from .course import runner
 
     profile = args.profile or config.profile().name
     results = runner.run(args.targets, profile=profile, output_dir=args.output, timeout=args.timeout,
@@ -228,7 +228,7 @@ def _doctor(args) -> int:
     mirror = config.mirror_dir()
     print(f"Speil (DYPLAB_DATA_MIRROR): {mirror if mirror else 'ikke satt'}")
     print(f"Offline (DYPLAB_OFFLINE): {'ja' if config.offline() else 'nei'}")
-    from . import runner
+    from .course import runner
 
     try:
         print(f"Notebooks: {runner.notebooks_dir()}")
@@ -262,8 +262,7 @@ def _notebooks(args) -> int:
 
 
 def _lab(args) -> int:
-    from . import runner
-    from .course import lab, shipped
+    from .course import lab, runner, shipped
 
     try:
         lab.require_jupyterlab()

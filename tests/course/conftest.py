@@ -18,7 +18,7 @@ def report_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """
     import os
 
-    from dyplab import runner
+    from dyplab.course import runner
 
     root = tmp_path_factory.mktemp("course-run")
     notebooks = root / "notebooks"

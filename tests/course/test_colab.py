@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import dyplab
-from dyplab import config, session
-from dyplab.course import colab
+from dyplab import config
+from dyplab.course import colab, session
 
 
 def _write_stand_in(folder: Path) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dyplab import cli, runner
-from dyplab.course import shipped
+from dyplab import cli
+from dyplab.course import runner, shipped
 
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 

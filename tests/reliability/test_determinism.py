@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dyplab import results, runner
+from dyplab import results
+from dyplab.course import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -36,20 +36,10 @@ session.start("Z9", [])
 def test_fake_credentials_never_appear_in_output_or_files(tmp_path: Path) -> None:
     env = {**os.environ, **SECRETS, "DYPLAB_DATA_DIR": str(tmp_path / "cache"), "DYPLAB_RESULTS_DIR":
            str(tmp_path / "results"), "DYPLAB_OFFLINE": "1", "HOME": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT.replace("from dyplab.course import session",
-                                                                _session_import())],
-                          env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     texts = [proc.stdout, proc.stderr]
     texts += [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file() and p.stat().st_size < 5e6]
     for name, value in SECRETS.items():
         assert not any(value in text for text in texts), f"{name} leaked"
-
-
-def _session_import() -> str:
-    """`dyplab.session` until the course machinery moves to `dyplab.course`."""
-    try:
-        import dyplab.course.session  # noqa: F401
-    except ImportError:
-        return "from dyplab import session"
-    return "from dyplab.course import session"

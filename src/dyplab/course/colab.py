@@ -1,6 +1,6 @@
 """Google Colab: the set-up snippet at the top of every notebook and the data cache on Colab's disk.
 
-A notebook opened in Colab has no dyplab yet, so ``from dyplab import session`` would fail. Every
+A notebook opened in Colab has no dyplab yet, so ``from dyplab.course import session`` would fail. Every
 notebook's first code cell therefore starts with :func:`setup_snippet`: a few lines of plain Python
 (and one ``%pip`` line) that install this exact release when, and only when, the notebook runs in
 Colab and dyplab is missing. Locally the snippet does nothing. ``scripts/update_setup_cells.py``

@@ -154,7 +154,7 @@ def _fmt(value: Any) -> str:
 
 
 def _notebook_names() -> dict[str, str]:
-    from .. import runner
+    from . import runner
 
     try:
         folder = runner.notebooks_dir()

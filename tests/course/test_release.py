@@ -21,7 +21,7 @@ import pytest
 
 import dyplab
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # Everything the wheel may hold; any other file (data, results, reports, caches) fails the test.
 WHEEL_ALLOWED = (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 #: Words that speak of an earlier course or notebook; what changed belongs in docs/lærerveiledning.md.
 HISTORY = re.compile(r"opprinnelig\w*|originalen\b|originalkurs\w*|originale kurs\w*|ELMED219", re.IGNORECASE)
 #: One term per concept: the word on the left is replaced by the course's term on the right.

@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import pytest
 import torch
 
-from dyplab import plots_architecture as pa
 from dyplab.models.teaching import TinyCNN
+from dyplab.plots import architecture as pa
 
 
 def test_diagram_has_title_blocks_and_saves(tmp_path) -> None:

@@ -199,7 +199,7 @@ def run(
         echo(f"  {res.status} på {res.seconds:.1f} s" + (f": {res.error}" if res.error else ""))
         results.append(res)
     echo(summary_table(results))
-    from .course import report
+    from ..course import report
 
     report.update(results, output_dir=output_dir, profile=profile, echo=echo)  # reports/index.html
     return results
@@ -224,7 +224,7 @@ def check_targets(nb_id: str, results_root: Path, targets_dir: Path, profile: st
     """
     import json
 
-    from . import results
+    from .. import results
 
     target_file = Path(targets_dir) / f"{nb_id}.json"
     if not target_file.is_file():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 
-from . import config
+from .. import config
 
 
 def start(
@@ -18,13 +18,13 @@ def start(
     ``threads`` sets PyTorch's CPU threads (``DYPLAB_THREADS`` overrides it; ``None`` keeps PyTorch's choice).
 
     Returns the active :class:`~dyplab.config.Profile`, so a notebook can write
-    ``P = dyplab.session.start("A6", ["mnist"])`` and then ``P.pick(smoke, klass)``.
+    ``P = dyplab.course.session.start("A6", ["mnist"])`` and then ``P.pick(smoke, klass)``.
     """
     import torch
 
-    from . import __version__
-    from . import data as dd
-    from .course import colab
+    from .. import __version__
+    from .. import data as dd
+    from ..course import colab
 
     colab_data = colab.configure()  # in Google Colab: the data cache on Colab's disk
     prof = config.profile()

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dyplab.plots_overlay import explanation_figure, overlay  # noqa: E402
+from dyplab.plots.overlay import explanation_figure, overlay  # noqa: E402
 
 
 def test_overlay_keeps_the_image_where_the_map_is_zero():

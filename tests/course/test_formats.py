@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dyplab import formats
+from dyplab.course import formats
 from dyplab.data import DataError
 
 

@@ -2,7 +2,7 @@
 
 :func:`overlay` blends a ``[H, W]`` map in 0..1 onto an RGB image of the **same** size (the map must already be
 upsampled to the input size, as :func:`dyplab.explain.grad_cam` does); :func:`explanation_figure` draws
-image | map | overlay rows. Meant to be merged into :mod:`dyplab.plots`.
+image | map | overlay rows.
 """
 
 from __future__ import annotations

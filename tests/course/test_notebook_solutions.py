@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from dyplab import results, runner
-from dyplab.course import solutions
+from dyplab import results
+from dyplab.course import runner, solutions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TARGETS = ROOT / "tests" / "notebook_targets"
 

@@ -20,12 +20,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .convert import to_numpy
+from ..convert import to_numpy
 
 __all__ = [
     "class_distribution",
     "confusion_matrix",
-    "explanation_overlay",
+    "CMAP",
+    "explanation_figure",
+    "layer_diagram",
+    "mlp_layers",
+    "overlay",
+    "signed_maps",
+    "symmetric_limit",
+    "tiny_cnn_layers",
     "feature_importance",
     "image_maps",
     "probability_histogram",
@@ -266,7 +273,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, *, class_names: Sequence[str] | N
     ``lang``; ``normalize`` shows row shares (the recall of each class)."""
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    from . import metrics
+    from .. import metrics
 
     t = _t(lang)
     yt, yp = to_numpy(y_true, "y_true").reshape(-1), to_numpy(y_pred, "y_pred").reshape(-1)
@@ -303,7 +310,7 @@ def roc_curves(y_true: Any, y_score: Any, *, class_names: Sequence[str] | None =
     P(positive), [N] or [N, 2]) or one-vs-rest for every class ([N, C])."""
     from sklearn.metrics import RocCurveDisplay, roc_auc_score
 
-    from . import metrics
+    from .. import metrics
 
     t = _t(lang)
     yt = metrics.class_ids(y_true)
@@ -342,7 +349,7 @@ def roc_curves(y_true: Any, y_score: Any, *, class_names: Sequence[str] | None =
 def probability_histogram(y_true: Any, y_score: Any, *, threshold: float = 0.5, title: str | None = None,
                           bins: int = 25, lang: str = "no", save: str | Path | None = None) -> Figure:
     """Histograms of P(positive) for the true negatives and positives, with the decision threshold."""
-    from . import metrics
+    from .. import metrics
 
     t = _t(lang)
     yt = metrics.binary_labels(y_true)
@@ -438,53 +445,6 @@ def image_maps(maps: Any, *, titles: Sequence[str] | None = None, ncols: int = 8
     return _finish(fig, save)
 
 
-def explanation_overlay(images: Any, maps: Any, *, titles: Sequence[str] | None = None, ncols: int = 4,
-                        alpha: float = 0.45, cmap: str = "jet", title: str | None = None, lang: str = "no",
-                        save: str | Path | None = None) -> Figure:
-    """Explanation maps (Grad-CAM, saliency; ``[K, H, W]``) laid over their images (``[K, H, W]``,
-    ``[K, H, W, C]`` or ``[K, C, H, W]``) with a shared colour bar.
-
-    Each map must already have the image's height and width (``dyplab.explain.grad_cam`` upsamples to the
-    input size); it is scaled to 0–1 per image, so the colours show where the model looked most, not how much.
-    """
-    t = _t(lang)
-    imgs = to_numpy(images, "images")
-    m = to_numpy(maps, "maps").astype(float)
-    if m.ndim == 2:
-        m, imgs = m[None], imgs[None]
-    if m.ndim == 4 and m.shape[1] == 1:
-        m = m[:, 0]
-    if m.ndim != 3:
-        raise ValueError(f"maps must be [K, H, W]; got shape {m.shape}.")
-    if len(imgs) != len(m):
-        raise ValueError(f"{len(imgs)} images but {len(m)} maps.")
-    if titles is not None and len(titles) != len(m):
-        raise ValueError(f"{len(titles)} titles but {len(m)} maps.")
-    rows, cols = _grid(len(m), ncols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.4 * cols + 0.8, 2.5 * rows + 0.5), squeeze=False)
-    for ax in axes.flat[len(m):]:
-        ax.remove()
-    shown = None
-    for i, ax in enumerate(axes.flat[: len(m)]):
-        img = _to_display(imgs[i])
-        if img.shape[:2] != m[i].shape:
-            raise ValueError(f"map {i} has shape {m[i].shape} but its image is {img.shape[:2]}; upsample the map first.")
-        lo, hi = m[i].min(), m[i].max()
-        scaled = (m[i] - lo) / (hi - lo) if hi > lo else np.zeros_like(m[i])
-        ax.imshow(img, cmap="gray" if img.ndim == 2 else None)
-        shown = ax.imshow(scaled, cmap=cmap, alpha=alpha, vmin=0, vmax=1)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(str(titles[i]) if titles is not None else f"#{i}", fontsize=8)
-    cbar = fig.colorbar(shown, ax=list(axes.flat[: len(m)]), fraction=0.03, pad=0.02)
-    cbar.set_label(t["relevance"])
-    fig.suptitle(title or t["overlay"])
-    if save is not None:
-        Path(save).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(save, dpi=120, bbox_inches="tight")
-    return fig
-
-
 def variable_distributions(
     frame: pd.DataFrame,
     variables: Sequence[str],
@@ -567,3 +527,9 @@ def variable_distributions(
     if save is not None:
         fig.savefig(save, dpi=120, bbox_inches="tight")
     return fig
+
+
+# Figures by concept, in their own modules; all reachable as ``dyplab.plots.<name>``.
+from .architecture import layer_diagram, mlp_layers, tiny_cnn_layers  # noqa: E402
+from .overlay import explanation_figure, overlay  # noqa: E402
+from .signed import CMAP, signed_maps, symmetric_limit  # noqa: E402

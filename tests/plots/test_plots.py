@@ -143,17 +143,3 @@ def test_variable_distributions_labels_codes() -> None:
     assert all(ax.get_xlabel() and ax.get_ylabel() for ax in axes)
     heights = [p.get_height() for p in axes[1].patches]
     assert sum(heights) == n  # every patient is drawn once in the categorical panel
-
-
-def test_explanation_overlay_draws_each_map_over_its_image() -> None:
-    images = np.zeros((3, 8, 8, 3), dtype=np.uint8)
-    maps = np.zeros((3, 8, 8))
-    maps[:, 2, 5] = 4.0  # one hot spot per image
-    fig = plots.explanation_overlay(images, maps, titles=["a", "b", "c"], ncols=3)
-    axes = [ax for ax in fig.axes if ax.get_title() in ("a", "b", "c")]
-    assert len(axes) == 3 and fig._suptitle.get_text() == "Hvor modellen så"
-    heat = axes[0].images[1].get_array()
-    assert heat.max() == 1.0 and heat[2, 5] == 1.0 and heat.sum() == 1.0  # scaled 0-1, spot where it was
-    assert fig.axes[-1].get_ylabel().startswith("Relevans")  # the colour bar is labelled
-    with pytest.raises(ValueError, match="upsample the map first"):
-        plots.explanation_overlay(images, np.zeros((3, 4, 4)))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dyplab import runner
+from dyplab.course import runner
 
-TARGETS = Path(__file__).resolve().parent / "notebook_targets"
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+TARGETS = Path(__file__).resolve().parents[1] / "notebook_targets"
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 
 
@@ -52,7 +52,7 @@ def test_has_exercises_with_solutions_and_reflection(path: Path) -> None:
 
 
 def test_readme_lists_exactly_the_notebooks_that_exist() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     linked = set(re.findall(r"\(notebooks/([^)]+\.ipynb)\)", readme))
     assert linked == {p.name for p in NOTEBOOKS}
 

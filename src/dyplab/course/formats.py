@@ -33,7 +33,7 @@ def to_frame(images: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
 
 def from_frame(frame: pd.DataFrame, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """The inverse of :func:`to_frame`: ``(images uint8 [N, H, W], labels int64 [N])``."""
-    from .data import DataError
+    from ..data import DataError
 
     pixel_cols = [f"piksel_{i}" for i in range(shape[0] * shape[1])]
     missing = [c for c in [*pixel_cols, LABEL_COLUMN] if c not in frame.columns]

@@ -10,7 +10,8 @@ import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
 
-from dyplab import results, runner
+from dyplab import results
+from dyplab.course import runner
 
 
 def _record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, metrics: dict) -> Path:
