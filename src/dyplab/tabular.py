@@ -1,8 +1,9 @@
-"""Plumbing for tabular (clinical) data: preprocessing pipeline, stratified split, one-hot bookkeeping, overview plot.
+"""Plumbing for tabular (clinical) data: the preprocessing pipeline and its one-hot bookkeeping.
 
 >>> from dyplab import tabular
 >>> pre = tabular.make_preprocessor(numeric=["age"], nominal=["cp"], binary=["sex"])   # doctest: +SKIP
->>> idx_train, idx_val, idx_test = tabular.stratified_split(y, (0.6, 0.2, 0.2), seed=42)  # doctest: +SKIP
+
+(Splits are in :mod:`dyplab.splits`, the overview plot is :func:`dyplab.plots.variable_distributions`.)
 
 The preprocessor is an ordinary scikit-learn ``ColumnTransformer``: fit it on the training rows
 only (``pre.fit(X_train)``), then ``transform`` validation and test rows with the statistics it
