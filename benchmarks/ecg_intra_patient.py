@@ -31,7 +31,7 @@ import torch
 
 import dyplab
 from dyplab import metrics, signal, splits, training
-from dyplab.course.report import record_benchmark
+from dyplab.course.report import comparison_line
 from dyplab.data import mitbih
 from dyplab.models import ecg as ecg_models
 from dyplab.models.ecg import BeatCNN, OriginalB4CNN
@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     for r in (original, dyp):
         print(f"{r['model']:>9}: test accuracy {r['acc']:.4f} · fit {r['wall_s']:.1f} s · {r['params']:,} parameters · "
               f"{r['n_train']:,} training beats · epochs {r['epochs']} (best {r['best_epoch']})")
-    print(f"ratio_time={dyp['wall_s'] / original['wall_s']:.3f} acc_dyplab={dyp['acc']:.4f} acc_original={original['acc']:.4f}")
-    record_benchmark("ecg_intra_patient", ratio_time=dyp["wall_s"] / original["wall_s"], acc_dyplab=dyp["acc"], acc_original=original["acc"])
+    comparison_line("ecg_intra_patient", dyp, original, acc_key="acc")
     return {"original": original, "dyplab": dyp}
 
 

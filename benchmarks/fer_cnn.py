@@ -30,7 +30,7 @@ from torch import nn
 
 import dyplab
 from dyplab import faces, metrics, training
-from dyplab.course.report import record_benchmark
+from dyplab.course.report import comparison_line, format_run
 from dyplab.data import fer2013
 from dyplab.models.faces import EmotionNet, FaceAugment
 
@@ -72,25 +72,16 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
                                name="original", log_dir=Path(tmp) / "original", **ORIGINAL_FIT)
             rows["original"] = _row("original", res.model, time.perf_counter() - start, res.stopped_epoch,
                                     res.best_epoch, split.test)
-            print(_fmt(rows["original"]), flush=True)
+            print(format_run(rows["original"]), flush=True)
         start = time.perf_counter()
         res, _ = faces.train_model(split.train, split.val, epochs=args.epochs_dyplab, balancing="weights",
                                    model_kwargs=faces.RECIPE_MODEL, seed=args.seed, name="dyplab", progress=False)
         rows["dyplab"] = _row("dyplab", res.model, time.perf_counter() - start, res.stopped_epoch, res.best_epoch,
                               split.test)
-        print(_fmt(rows["dyplab"]), flush=True)
+        print(format_run(rows["dyplab"]), flush=True)
 
-    orig = rows.get("original")
-    ratio = rows["dyplab"]["wall_s"] / orig["wall_s"] if orig else float("nan")
-    acc_orig = orig["test_acc"] if orig else float("nan")
-    print(f"ratio_time={ratio:.3f} acc_dyplab={rows['dyplab']['test_acc']:.4f} acc_original={acc_orig:.4f}")
-    record_benchmark("fer_cnn", ratio_time=ratio, acc_dyplab=rows["dyplab"]["test_acc"], acc_original=acc_orig)
+    comparison_line("fer_cnn", rows["dyplab"], rows.get("original"))
     return rows
-
-
-def _fmt(row: dict) -> str:
-    return (f"{row['model']:<9} test_acc={row['test_acc']:.4f} wall_s={row['wall_s']:.1f} params={row['params']:,} "
-            f"epochs={row['epochs']} (best {row['best_epoch']})")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import torch
 
 import dyplab
 from dyplab import metrics, training
-from dyplab.course.report import record_benchmark
+from dyplab.course.report import comparison_line, format_run
 from dyplab.data import flowers
 from dyplab.models import images as models
 
@@ -76,24 +76,15 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
             rows["original"] = _run("original", models.SimpleCNN(n_classes, image_size=args.image_size), split,
                                     epochs=args.epochs_original, patience=models.SIMPLE_PATIENCE,
                                     fit_kwargs=models.SIMPLE_FIT, seed=args.seed, log_root=Path(tmp))
-            print(_fmt(rows["original"]), flush=True)
+            print(format_run(rows["original"]), flush=True)
         dyplab.seed_everything(args.seed)
         rows["dyplab"] = _run("dyplab", models.CompactCNN(n_classes), split, epochs=args.epochs_dyplab,
                               patience=models.COMPACT_PATIENCE, fit_kwargs=models.COMPACT_FIT, seed=args.seed,
                               log_root=Path(tmp))
-        print(_fmt(rows["dyplab"]), flush=True)
+        print(format_run(rows["dyplab"]), flush=True)
 
-    orig = rows.get("original")
-    ratio = rows["dyplab"]["wall_s"] / orig["wall_s"] if orig else float("nan")
-    acc_orig = orig["test_acc"] if orig else float("nan")
-    print(f"ratio_time={ratio:.3f} acc_dyplab={rows['dyplab']['test_acc']:.4f} acc_original={acc_orig:.4f}")
-    record_benchmark("flowers_cnn", ratio_time=ratio, acc_dyplab=rows["dyplab"]["test_acc"], acc_original=acc_orig)
+    comparison_line("flowers_cnn", rows["dyplab"], rows.get("original"))
     return rows
-
-
-def _fmt(row: dict) -> str:
-    return (f"{row['model']:<9} test_acc={row['test_acc']:.4f} wall_s={row['wall_s']:.1f} params={row['params']:,} "
-            f"epochs={row['epochs']} (best {row['best_epoch']})")
 
 
 if __name__ == "__main__":

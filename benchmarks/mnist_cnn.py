@@ -27,7 +27,7 @@ import torch
 
 import dyplab
 from dyplab import metrics, training
-from dyplab.course.report import record_benchmark
+from dyplab.course.report import comparison_line, format_run
 from dyplab.data import mnist
 from dyplab.models import mnist as models
 
@@ -66,23 +66,14 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
             dyplab.seed_everything(args.seed)
             rows["original"] = _run("original", models.OriginalCNN(), train, val, test, epochs=args.epochs_original,
                                     fit_kwargs=models.ORIGINAL_FIT, patience=None, seed=args.seed, log_root=Path(tmp))
-            print(_fmt(rows["original"]), flush=True)
+            print(format_run(rows["original"]), flush=True)
         dyplab.seed_everything(args.seed)
         rows["dyplab"] = _run("dyplab", models.CNN(), train, val, test, epochs=args.epochs_dyplab,
                               fit_kwargs=models.CNN_FIT, patience=None, seed=args.seed, log_root=Path(tmp))
-        print(_fmt(rows["dyplab"]), flush=True)
+        print(format_run(rows["dyplab"]), flush=True)
 
-    orig = rows.get("original")
-    ratio = rows["dyplab"]["wall_s"] / orig["wall_s"] if orig else float("nan")
-    acc_orig = orig["test_acc"] if orig else float("nan")
-    print(f"ratio_time={ratio:.3f} acc_dyplab={rows['dyplab']['test_acc']:.4f} acc_original={acc_orig:.4f}")
-    record_benchmark("mnist_cnn", ratio_time=ratio, acc_dyplab=rows["dyplab"]["test_acc"], acc_original=acc_orig)
+    comparison_line("mnist_cnn", rows["dyplab"], rows.get("original"))
     return rows
-
-
-def _fmt(row: dict) -> str:
-    return (f"{row['model']:<9} test_acc={row['test_acc']:.4f} wall_s={row['wall_s']:.1f} params={row['params']:,} "
-            f"epochs={row['epochs']} (best {row['best_epoch']})")
 
 
 if __name__ == "__main__":

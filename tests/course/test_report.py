@@ -73,3 +73,14 @@ def test_dyplab_run_writes_the_report(report_run):
     html_text = (reports / "Z1-test.html").read_text()
     assert "mathjax/2.7.7" not in html_text and "mathjax/MathJax.js" in html_text
     assert any("Kursrapport" in line for line in report_run["lines"])
+
+
+def test_comparison_line_prints_records_and_handles_a_missing_original(tmp_path, capsys) -> None:
+    from dyplab.course import report
+
+    dyp = {"wall_s": 10.0, "test_acc": 0.99}
+    line = report.comparison_line("demo", dyp, {"wall_s": 40.0, "test_acc": 0.98}, output_dir=tmp_path)
+    assert line == "ratio_time=0.250 acc_dyplab=0.9900 acc_original=0.9800"
+    assert capsys.readouterr().out.strip().splitlines()[-1] == line
+    assert report.load_benchmarks(tmp_path)["demo"]["ratio_time"] == 0.25
+    assert report.comparison_line("solo", dyp, None, output_dir=tmp_path).startswith("ratio_time=nan")

@@ -88,6 +88,26 @@ def record_benchmark(name: str, output_dir: str | Path | None = None, **values: 
     return output_dir / BENCHMARKS
 
 
+def comparison_line(name: str, dyplab_row: dict, original_row: dict | None, *, acc_key: str = "test_acc",
+                    output_dir: str | Path | None = None) -> str:
+    """Print and record a comparison benchmark's last line: ``ratio_time=.. acc_dyplab=.. acc_original=..``.
+
+    Each row holds ``wall_s`` and ``acc_key``; without an original run the ratio and its accuracy are NaN.
+    """
+    ratio = dyplab_row["wall_s"] / original_row["wall_s"] if original_row else float("nan")
+    acc_orig = original_row[acc_key] if original_row else float("nan")
+    line = f"ratio_time={ratio:.3f} acc_dyplab={dyplab_row[acc_key]:.4f} acc_original={acc_orig:.4f}"
+    print(line, flush=True)
+    record_benchmark(name, output_dir, ratio_time=ratio, acc_dyplab=dyplab_row[acc_key], acc_original=acc_orig)
+    return line
+
+
+def format_run(row: dict) -> str:
+    """One benchmark run on one line: model, test accuracy, wall time, parameters, epochs (and the best one)."""
+    return (f"{row['model']:<9} test_acc={row['test_acc']:.4f} wall_s={row['wall_s']:.1f} params={row['params']:,} "
+            f"epochs={row['epochs']} (best {row['best_epoch']})")
+
+
 def load_benchmarks(output_dir: str | Path) -> dict[str, dict]:
     """The latest line of every benchmark in ``benchmarks.jsonl``; a damaged line is skipped and named."""
     path = Path(output_dir) / BENCHMARKS
