@@ -31,4 +31,8 @@ def main(targets: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", help="notebooks or parts (A6, C, core); default: all")
+    sys.exit(main(parser.parse_args().targets))
