@@ -31,9 +31,9 @@ def test_notebook_and_its_solutions_run_in_smoke_profile(path: Path, tmp_path: P
     copy = solutions.write_with_solutions(path, tmp_path / "notebooks")
     n_solutions = len(solutions.extract_solutions(json.loads(path.read_text(encoding="utf-8"))))
     start = time.perf_counter()
-    result = runner.execute_notebook(
-        copy, profile="smoke", output_dir=tmp_path / "reports", results_dir=tmp_path / "results", timeout=600, html=False
-    )
+    # A fresh process per notebook, so nothing from other tests (IPython shells, servers) reaches the kernel
+    # client; a stalled run (kernel and client both idle) is ended after 300 s and tried once more.
+    result = runner.execute_isolated(copy, profile="smoke", results_dir=tmp_path / "results", wall_timeout=300)
     print(f"\n[timing] {path.name} + {n_solutions} solutions: {time.perf_counter() - start:.1f} s in smoke")
     assert result.status == "ok", f"{path.name} (with its solutions) failed: {result.error}"
 

@@ -70,3 +70,19 @@ def test_kernel_gets_the_settings_and_the_runner_process_does_not(tmp_path: Path
     assert res.status == "ok", res.error
     assert (tmp_path / "profile.txt").read_text() == str((tmp_path / "res").resolve())
     assert dict(os.environ) == before
+
+
+@pytest.mark.notebook
+def test_isolated_run_ends_a_stalled_notebook_and_reports_it(tmp_path: Path) -> None:
+    ok = nbformat.v4.new_notebook()
+    ok.cells = [nbformat.v4.new_code_cell("from dyplab import results\nresults.record('Z2', {'x': 1})")]
+    stall = nbformat.v4.new_notebook()
+    stall.cells = [nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
+    nbformat.write(ok, tmp_path / "Z2-ok.ipynb")
+    nbformat.write(stall, tmp_path / "Z3-stall.ipynb")
+    good = runner.execute_isolated(tmp_path / "Z2-ok.ipynb", profile="smoke", results_dir=tmp_path / "res",
+                                   wall_timeout=120)
+    assert good.status == "ok" and results.load("Z2", root=tmp_path / "res")["metrics"] == {"x": 1}
+    stalled = runner.execute_isolated(tmp_path / "Z3-stall.ipynb", profile="smoke", results_dir=tmp_path / "res",
+                                      wall_timeout=15, attempts=2)
+    assert stalled.status == "failed" and stalled.error.count("no result after 15 s") == 2

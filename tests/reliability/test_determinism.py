@@ -21,7 +21,7 @@ def test_same_numbers_on_a_second_run(notebook: str, tmp_path: Path) -> None:
     path = runner.resolve_targets([notebook], ROOT / "notebooks")[0]
     recorded = []
     for attempt in ("first", "second"):
-        res = runner.execute_notebook(path, profile="smoke", results_dir=tmp_path / attempt, html=False)
+        res = runner.execute_isolated(path, profile="smoke", results_dir=tmp_path / attempt, wall_timeout=300)
         assert res.status == "ok", res.error
         summary = results.load(notebook, root=tmp_path / attempt)
         assert summary and summary["metrics"], f"{notebook} recorded no metrics"

@@ -244,3 +244,38 @@ def check_targets(nb_id: str, results_root: Path, targets_dir: Path, profile: st
         elif not lo <= value <= hi:
             problems.append(f"{nb_id}: {metric} = {value:.4g} is outside [{lo}, {hi}] ({profile} profile)")
     return problems
+
+
+def execute_isolated(path: Path, *, profile: str, results_dir: Path, wall_timeout: float = 900,
+                     attempts: int = 2, env: dict | None = None) -> RunResult:
+    """:func:`execute_notebook` in a fresh Python process, with a wall-clock limit, tried up to ``attempts`` times.
+
+    For test suites: a notebook run then shares nothing with whatever else ran in the calling process, and a
+    run that stops making progress (the kernel and the client both idle, a lost message) is ended after
+    ``wall_timeout`` seconds and started again. Only such a stall is retried; a failing notebook is not.
+    """
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\nfrom pathlib import Path\nfrom dyplab.course import runner\n"
+        "r = runner.execute_notebook(Path(sys.argv[1]), profile=sys.argv[2], results_dir=Path(sys.argv[3]), "
+        "html=False, timeout=600)\n"
+        "print('DYPLAB-RESULT ' + json.dumps({'status': r.status, 'seconds': r.seconds, 'error': r.error}))\n"
+    )
+    stalls = []
+    for _ in range(max(1, attempts)):
+        try:
+            proc = subprocess.run([sys.executable, "-c", script, str(path), profile, str(results_dir)],
+                                  capture_output=True, text=True, timeout=wall_timeout, env=env)
+        except subprocess.TimeoutExpired:
+            stalls.append(f"no result after {wall_timeout:.0f} s")
+            continue
+        line = next((x for x in proc.stdout.splitlines() if x.startswith("DYPLAB-RESULT ")), None)
+        if line is None:
+            return RunResult(notebook_id(path), "failed", 0.0, error=f"runner process failed: {proc.stderr[-2000:]}")
+        out = json.loads(line.removeprefix("DYPLAB-RESULT "))
+        note = f" (after {len(stalls)} stalled attempt(s): {'; '.join(stalls)})" if stalls else ""
+        return RunResult(notebook_id(path), out["status"], out["seconds"], error=out["error"] + note)
+    return RunResult(notebook_id(path), "failed", wall_timeout, error="; ".join(stalls))
