@@ -67,6 +67,12 @@ class _SlowServer:
         self.httpd.server_close()
 
 
+def _ctrl_c_enabled() -> None:
+    """In the child before it starts: SIGINT back to its default. A test suite started in the background of a
+    non-interactive shell inherits SIGINT *ignored*, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env.update(DYPLAB_DATA_DIR=str(tmp_path / "cache"), NO_PROXY="127.0.0.1", OMP_NUM_THREADS="1", **extra)
@@ -79,7 +85,8 @@ def test_sigint_during_download_leaves_nothing_then_fetch_again_works(tmp_path: 
     server = _SlowServer()
     try:
         cmd = [sys.executable, "-c", FETCH_SCRIPT, server.url, SHA]
-        proc = subprocess.Popen(cmd, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=_ctrl_c_enabled)
         assert server.started.wait(60), "the download never started"
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
@@ -116,7 +123,8 @@ def test_sigint_during_dyplab_run_then_run_again(tmp_path: Path) -> None:
     cmd = [*dyplab, "run", "Z1", "--profile", "smoke", "--no-html", "--output", str(tmp_path / "reports")]
     env = _env(tmp_path, DYPLAB_NOTEBOOKS=str(tmp_path / "notebooks"), MARKER=str(marker), SLOW="60",
                DYPLAB_RESULTS_DIR=str(tmp_path / "results"))
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ctrl_c_enabled)
     deadline = time.time() + 120
     while not marker.exists() and time.time() < deadline:
         time.sleep(0.2)

@@ -130,6 +130,12 @@ def execute_notebook(
                 interrupted.set()
         except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed run, not a crash of the runner
             status, error = "failed", f"{type(exc).__name__}: {exc}"
+            if _caused_by_ctrl_c(exc):
+                interrupted.set()
+        # nbclient answers Ctrl+C during a run with its own handler, which shuts the kernel down (and the run then
+        # fails with an unrelated error); it leaves this future behind when it did.
+        if getattr(client, "_async_cleanup_kernel_future", None) is not None:
+            interrupted.set()
     if interrupted.is_set():  # Ctrl+C: stop here; no executed copy is written for a run that did not finish
         raise KeyboardInterrupt(f"{path.name} was interrupted")
     seconds = time.perf_counter() - start
@@ -147,6 +153,16 @@ def execute_notebook(
             html_path = output_dir / f"{path.stem}.html"
             html_path.write_text(body, encoding="utf-8")
     return RunResult(notebook_id(path), status, seconds, executed_path, html_path, error)
+
+
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    """True when a KeyboardInterrupt is among the exceptions ``exc`` was raised while handling."""
+    seen = exc.__context__
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__context__
+    return False
 
 
 @contextlib.contextmanager
