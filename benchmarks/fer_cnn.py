@@ -7,7 +7,8 @@ folder with a stratified 10 % validation part (seed 42) and tested once on the o
 - original: ``EmotionNet`` (1.7 M parameters), Adam 1e-3 with weight decay 1e-4, batch 32, 30 epochs,
   learning rate halved after 5 epochs without improvement, early stopping after 10 (on validation
   accuracy), no class weights; augmentation flip / ±10° / 10 % shift as in its torchvision pipeline.
-- dyplab: ``FaceCNN`` with the E2 recipe (``dyplab.faces.RECIPE_*``): AdamW, OneCycle, batch 128,
+- dyplab: ``FaceCNN`` with the E2 recipe (``dyplab.faces.RECIPE_*``; bfloat16 where the CPU has it natively,
+  the original stays float32): AdamW, OneCycle, batch 128,
   square-root class weights, augmentation layer.
 
 The last line is ``ratio_time=<dyplab/original> acc_dyplab=<..> acc_original=<..>``; the goal is
@@ -39,10 +40,11 @@ ORIGINAL_FIT = {"lr": 1e-3, "batch_size": 32, "optimizer": "adam", "weight_decay
                 "monitor": "val_acc", "patience": 10}
 
 
-def _row(name: str, model: nn.Module, wall: float, epochs: int, best: int, test) -> dict:
-    pred = training.predict(model, fer2013.to_tensor_input(test.X), device="cpu")
+def _row(name: str, res: training.FitResult, wall: float, test) -> dict:
+    pred = training.predict(res.model, fer2013.to_tensor_input(test.X), device="cpu")
     return {"model": name, "test_acc": metrics.accuracy(test.y, pred), "wall_s": wall,
-            "params": training.count_parameters(model), "epochs": epochs, "best_epoch": best}
+            "params": training.count_parameters(res.model), "epochs": res.stopped_epoch, "best_epoch": res.best_epoch,
+            "precision": res.precision}
 
 
 def main(argv: list[str] | None = None) -> dict[str, dict]:
@@ -70,14 +72,12 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
             start = time.perf_counter()
             res = training.fit(model, train, val, max_epochs=args.epochs_original, seed=args.seed, progress=False,
                                name="original", log_dir=Path(tmp) / "original", **ORIGINAL_FIT)
-            rows["original"] = _row("original", res.model, time.perf_counter() - start, res.stopped_epoch,
-                                    res.best_epoch, split.test)
+            rows["original"] = _row("original", res, time.perf_counter() - start, split.test)
             print(format_run(rows["original"]), flush=True)
         start = time.perf_counter()
         res, _ = faces.train_model(split.train, split.val, epochs=args.epochs_dyplab, balancing="weights",
                                    model_kwargs=faces.RECIPE_MODEL, seed=args.seed, name="dyplab", progress=False)
-        rows["dyplab"] = _row("dyplab", res.model, time.perf_counter() - start, res.stopped_epoch, res.best_epoch,
-                              split.test)
+        rows["dyplab"] = _row("dyplab", res, time.perf_counter() - start, split.test)
         print(format_run(rows["dyplab"]), flush=True)
 
     comparison_line("fer_cnn", rows["dyplab"], rows.get("original"))

@@ -6,10 +6,13 @@ and divided by the same manifest (70/15/15, stratified, seed 42; the one C1-C3 u
 ``dyplab.training.fit`` (Lightning), restore their best validation epoch and are tested once on the test part.
 
 - original: ``SimpleCNN`` (flatten-FC; 51,476,549 parameters at 224 px), Adam 1e-3, weight decay 1e-4,
-  batch 32, at most 25 epochs, LR halved and early stopping (patience 5) on validation accuracy, the
+  batch 32, at most 25 epochs, LR halved and early stopping (patience 5) on validation accuracy, float32, the
   augmentation of the course (flip, rotation 15°, colour jitter).
-- dyplab: ``CompactCNN`` with C2's recipe (``COMPACT_FIT``, ``COMPACT_EPOCHS``, ``COMPACT_PATIENCE``), same
-  augmentation.
+- dyplab: ``CompactCNN`` with C2's recipe (``COMPACT_FIT``: AdamW, plateau schedule and early stopping on the
+  validation loss, bfloat16 mixed precision where the CPU/GPU computes it natively), same augmentation.
+
+Both use dyplab's data pipeline: the decoded-image cache and the augmentation computed per batch
+(``dyplab.data.image_tensors.augment_batch``), so the difference in time is the network and the recipe.
 
 The last line is ``ratio_time=<dyplab/original> acc_dyplab=<..> acc_original=<..>``. The goal is
 acc_dyplab >= acc_original with ratio_time <= 0.25. With 60 test images one image is 1.7 percentage points,
@@ -46,7 +49,8 @@ def _run(name: str, model: torch.nn.Module, split, *, epochs: int, patience: int
     X_test, y_test = split.tensors("test")
     pred = training.predict(result.model, X_test, device="cpu")
     return {"model": name, "test_acc": metrics.accuracy(y_test.numpy(), pred), "wall_s": wall,
-            "params": training.count_parameters(model), "epochs": result.stopped_epoch, "best_epoch": result.best_epoch}
+            "params": training.count_parameters(model), "epochs": result.stopped_epoch, "best_epoch": result.best_epoch,
+            "precision": result.precision}
 
 
 def main(argv: list[str] | None = None) -> dict[str, dict]:

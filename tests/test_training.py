@@ -455,3 +455,42 @@ def test_resume_needs_a_checkpoint_dir_and_refuses_pickles(tmp_path: Path) -> No
     with pytest.raises(Exception, match="(?i)weights_only|unpickl|unsupported"):
         T.fit(_mlp(), (X, y), (X, y), max_epochs=1, checkpoint_dir=bad, resume=True, progress=False,
               log_dir=tmp_path, device="cpu")
+
+
+def test_precision_bf16_trains_in_bfloat16_and_auto_follows_the_hardware(tmp_path: Path) -> None:
+    X, y = _data(noise=0.1)
+    train, val = (X[:160], y[:160]), (X[160:], y[160:])
+    seen: list[torch.dtype] = []
+
+    class Probe(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = _mlp()
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out = self.net(x)
+            if self.training:
+                seen.append(out.dtype)
+            return out
+
+    res = T.fit(Probe(), train, val, max_epochs=4, lr=1e-2, batch_size=32, patience=None, progress=False,
+                log_dir=tmp_path / "bf16", device="cpu", precision="bf16")
+    assert res.precision == "bf16" and seen and set(seen) == {torch.bfloat16}
+    assert all(p.dtype == torch.float32 for p in res.model.parameters())  # weights stay float32
+    assert T.evaluate(res.model, val)["acc"] > 0.8  # it learned despite bfloat16 matrix products
+
+    seen.clear()
+    res32 = T.fit(Probe(), train, val, max_epochs=1, batch_size=32, patience=None, progress=False,
+                  log_dir=tmp_path / "fp32", device="cpu", precision="32")
+    assert res32.precision == "32" and set(seen) == {torch.float32}
+
+    seen.clear()
+    auto = T.fit(Probe(), train, val, max_epochs=1, batch_size=32, patience=None, progress=False,
+                 log_dir=tmp_path / "auto", device="cpu", precision="auto")
+    expected = "bf16" if T.native_bf16(torch.device("cpu")) else "32"
+    assert auto.precision == expected
+    assert set(seen) == {torch.bfloat16 if expected == "bf16" else torch.float32}
+    assert not T.native_bf16(torch.device("mps"))  # emulated elsewhere: auto keeps float32
+
+    with pytest.raises(ValueError, match="precision must be one of"):
+        T.fit(_mlp(), train, val, max_epochs=1, progress=False, log_dir=tmp_path / "bad", precision="16")

@@ -547,10 +547,11 @@ class FitResult:
     stopped_epoch: int
     elapsed_s: float
     csv_path: Path
+    precision: str = "32"
 
     def __repr__(self) -> str:
         return (f"FitResult(best_epoch={self.best_epoch}, best_score={self.best_score:.4f}, "
-                f"stopped_epoch={self.stopped_epoch}, elapsed_s={self.elapsed_s:.1f}, csv_path={str(self.csv_path)!r})")
+                f"stopped_epoch={self.stopped_epoch}, elapsed_s={self.elapsed_s:.1f}, precision={self.precision!r}, csv_path={str(self.csv_path)!r})")
 
 
 _QUIET_LOGGERS = ("lightning.pytorch", "lightning.fabric", "lightning", "pytorch_lightning")
@@ -622,6 +623,33 @@ def _restored_process_state() -> Iterator[None]:
             os.environ["CUBLAS_WORKSPACE_CONFIG"] = prev_cublas
 
 
+PRECISIONS = ("auto", "32", "bf16")
+
+
+def native_bf16(dev: torch.device) -> bool:
+    """Whether ``dev`` computes in bfloat16 natively (CUDA with bf16; a CPU with AVX-512 BF16/AMX via oneDNN).
+
+    On other CPUs (most laptops, Apple) bfloat16 is emulated and slower than float32, so ``"auto"`` keeps float32.
+    """
+    if dev.type == "cuda":
+        return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    if dev.type == "cpu":
+        try:
+            return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        except (AttributeError, RuntimeError):
+            return False
+    return False
+
+
+def _lightning_precision(precision: str, dev: torch.device) -> str:
+    """``"32"`` → float32; ``"bf16"`` → bfloat16 mixed precision; ``"auto"`` → bf16 where :func:`native_bf16`."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
+    if precision == "auto":
+        precision = "bf16" if native_bf16(dev) else "32"
+    return "bf16-mixed" if precision == "bf16" else "32-true"
+
+
 def _accelerator(dev: torch.device) -> tuple[str, Any]:
     if dev.type == "cuda":
         return "gpu", [dev.index if dev.index is not None else 0]
@@ -659,6 +687,7 @@ def fit(
     strategy: Any = "auto",
     checkpoint_dir: Path | str | None = None,
     resume: bool = False,
+    precision: str = "32",
 ) -> FitResult:
     """Train a classifier with Lightning and return it with the best epoch's weights restored.
 
@@ -689,6 +718,10 @@ def fit(
       ``resume=True`` and such a checkpoint present, training continues from its last finished epoch
       (weights, optimizer, schedule, early stopping, best weights and random state restored; the file is
       read with ``weights_only=True``); on CPU the result equals that of an uninterrupted run.
+    - ``precision``: ``"32"`` (float32, default), ``"bf16"`` (bfloat16 mixed precision: convolutions and
+      matrix products in bfloat16, weights, BatchNorm and the loss in float32) or ``"auto"`` (bf16 only where
+      the device computes it natively, :func:`native_bf16`; about twice as fast for CNNs on such CPUs).
+      ``FitResult.precision`` says what was used.
     - Several devices: ``devices`` and ``strategy`` go to Lightning's ``Trainer`` as they are, e.g.
       ``device="cuda", devices=4, strategy="ddp"`` on a GPU server (run it from a script, not a notebook:
       DDP starts one process per device). Metrics are synchronised across processes.
@@ -710,6 +743,7 @@ def fit(
         loss = nn.CrossEntropyLoss(weight=weight)
 
     dev = _resolve_device(device)
+    lightning_precision = _lightning_precision(precision, dev)
     accelerator, default_devices = _accelerator(dev)
     devices = default_devices if devices is None else devices
     if deterministic is None:
@@ -757,7 +791,7 @@ def fit(
                 enable_checkpointing=False, enable_model_summary=verbose, enable_progress_bar=show_bar,
                 callbacks=cbs, deterministic=True if deterministic else None, default_root_dir=str(log_dir),
                 num_sanity_val_steps=0, check_val_every_n_epoch=1, gradient_clip_val=gradient_clip_val,
-                log_every_n_steps=max(1, min(50, len(train_loader))),
+                log_every_n_steps=max(1, min(50, len(train_loader))), precision=lightning_precision,
             )
             try:
                 trainer.fit(module, train_dataloaders=train_loader, val_dataloaders=val_loader, ckpt_path=resume_from,
@@ -786,7 +820,8 @@ def fit(
             f"Training interrupted after {len(history)} epoch(s); the model now holds the best epoch's weights "
             f"(epoch {best_epoch}) and the history is in {csv_path}.")
     return FitResult(model=model, history=history, best_epoch=best_epoch, best_score=best_score,
-                     stopped_epoch=len(history), elapsed_s=elapsed, csv_path=csv_path)
+                     stopped_epoch=len(history), elapsed_s=elapsed, csv_path=csv_path,
+                     precision="bf16" if lightning_precision == "bf16-mixed" else "32")
 
 
 def snapshot(model: nn.Module) -> dict[str, torch.Tensor]:

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from dyplab.pfn import prior
 from dyplab.pfn.prior import PriorConfig, sample_batch, sample_task
 
 
@@ -47,3 +48,18 @@ def test_batch_shares_shape_within_config_ranges():
 def test_bad_context_size_is_refused():
     with pytest.raises(ValueError, match="n_train"):
         sample_task(np.random.default_rng(0), 10, 3, 9)
+
+
+def test_every_drawn_table_is_finite_and_fits_float32():
+    """Skewed columns are made with exp(); a task drawn from an uncentred column once overflowed to inf."""
+    rng = np.random.default_rng(3)
+    for _ in range(400):
+        for task in prior.sample_batch(rng, 256):
+            assert np.isfinite(task.X).all()
+
+
+def test_warp_of_a_far_from_zero_column_stays_finite():
+    x = np.random.default_rng(1).normal(1e4, 1.0, size=(300, 40))  # mean far from 0, std 1
+    for seed in range(20):
+        out = prior._warp(np.random.default_rng(seed), x)
+        assert np.isfinite(out.astype(np.float32)).all()

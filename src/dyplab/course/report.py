@@ -103,9 +103,11 @@ def comparison_line(name: str, dyplab_row: dict, original_row: dict | None, *, a
 
 
 def format_run(row: dict) -> str:
-    """One benchmark run on one line: model, test accuracy, wall time, parameters, epochs (and the best one)."""
+    """One benchmark run on one line: model, test accuracy, wall time, parameters, epochs (and the best one),
+    and the arithmetic precision when the row has one."""
+    precision = f" precision={row['precision']}" if "precision" in row else ""
     return (f"{row['model']:<9} test_acc={row['test_acc']:.4f} wall_s={row['wall_s']:.1f} params={row['params']:,} "
-            f"epochs={row['epochs']} (best {row['best_epoch']})")
+            f"epochs={row['epochs']} (best {row['best_epoch']}){precision}")
 
 
 def load_benchmarks(output_dir: str | Path) -> dict[str, dict]:

@@ -20,9 +20,10 @@ import torch
 from torch import nn
 
 #: dyplab's training recipe for :class:`CompactCNN` (keyword arguments of ``dyplab.training.fit``): AdamW,
-#: the learning rate halved when ``val_loss`` stalls, early stopping on the same ``val_loss``.
+#: the learning rate halved when ``val_loss`` stalls, early stopping on the same ``val_loss``; bfloat16 mixed
+#: precision where the processor computes it natively (``precision="auto"``), float32 elsewhere.
 COMPACT_FIT = {"optimizer": "adamw", "lr": 3e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
-               "monitor": "val_loss"}
+               "monitor": "val_loss", "precision": "auto"}
 COMPACT_EPOCHS = 25
 COMPACT_PATIENCE = 6
 #: The earlier course's recipe for :class:`SimpleCNN`: Adam 1e-3 with weight decay 1e-4, LR halved on a plateau

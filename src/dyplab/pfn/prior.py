@@ -86,9 +86,9 @@ def _warp(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
         elif u < 0.25:
             edges = np.quantile(col, np.sort(rng.uniform(0.05, 0.95, size=int(rng.integers(2, 6)))))
             out[:, j] = np.searchsorted(edges, col)
-        elif u < 0.35:
+        elif u < 0.35:  # log-normal-like skew; centred and clipped so that exp never overflows
             s = col.std() + 1e-8
-            out[:, j] = np.exp(col / s * rng.uniform(0.3, 1.2))
+            out[:, j] = np.exp(np.clip((col - col.mean()) / s * rng.uniform(0.3, 1.2), -10.0, 10.0))
         elif u < 0.4:
             out[:, j] = col * rng.uniform(1e-3, 1e3) + rng.normal() * 10
     return out
@@ -134,11 +134,16 @@ def sample_task(rng: np.random.Generator, n_rows: int, n_features: int, n_train:
         if rng.random() < 0.5:
             y = 1 - y
         X = _warp(rng, values[:, cols[1:]])
+        if not (np.isfinite(X).all() and np.isfinite(target).all()) or np.abs(X).max() > 1e30:
+            continue  # a numerically broken draw (overflow): draw again
         perm = rng.permutation(n_rows)
         X, y = X[perm], y[perm]
         if len(np.unique(y[:n_train])) == 2 and len(np.unique(y[n_train:])) == 2:
             return Task(X.astype(np.float32), y, n_train)
-    # fall back: force both classes into both parts by swapping labels of two rows per side
+    # fall back: a near-linear task (finite by construction) with both classes forced into both parts
+    values = _linear_values(rng, n_rows, n_features)
+    X = values[:, 1:]
+    y = (values[:, 0] > np.median(values[:, 0])).astype(np.int64)
     y[:2] = (0, 1)
     y[n_train : n_train + 2] = (0, 1)
     return Task(X.astype(np.float32), y, n_train)

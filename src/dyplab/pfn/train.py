@@ -21,7 +21,7 @@ class TrainConfig:
     """Everything that decides a pre-training run (stored in the checkpoint and the log)."""
 
     seed: int = 0
-    steps: int = 1000
+    steps: int = 6000
     batch_rows: int = 768
     lr: float = 1.5e-3
     weight_decay: float = 0.01
@@ -74,6 +74,9 @@ def pretrain(cfg: TrainConfig, log=print, on_log=None) -> tuple[TabularPFN, list
         x, y_train, y_query = batch_tensors(sample_batch(rng, cfg.batch_rows, cfg.prior), rng)
         logits = model(x, y_train)
         loss = F.cross_entropy(logits.reshape(-1, 2), y_query.reshape(-1))
+        if not torch.isfinite(loss):
+            raise FloatingPointError(f"pre-training step {step + 1}: the loss is {loss.item()} (a non-finite input "
+                                     f"from the prior? {int((~torch.isfinite(x)).sum())} non-finite cells)")
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
