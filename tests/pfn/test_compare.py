@@ -41,6 +41,17 @@ def test_cross_validate_summary_and_verdicts_come_from_the_numbers():
         assert "TAPER" in text[0]
 
 
+def test_verdict_sentences_for_a_win_a_tie_and_a_loss():
+    table = pd.DataFrame([
+        {"tabell": "A", "pfn_auc": 0.90, "beste_baseline": "rf", "baseline_auc": 0.85, "differanse": 0.05, "vurdering": "vinner"},
+        {"tabell": "B", "pfn_auc": 1.0, "beste_baseline": "lr", "baseline_auc": 1.0, "differanse": -0.0, "vurdering": "innenfor margin"},
+        {"tabell": "C", "pfn_auc": 0.80, "beste_baseline": "hgb", "baseline_auc": 0.90, "differanse": -0.10, "vurdering": "taper"},
+    ])
+    a, b, c, total = compare.verdict_sentences(table)
+    assert "er best" in a and "like gode" in b and "-0.000" not in b and "TAPER" in c and "0.100" in c
+    assert "vinner på 1 og taper på 1 av 3" in total and "-0.017" in total
+
+
 def test_shap_names_match_columns_and_find_the_informative_feature():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"støy": rng.normal(size=200), "signal": rng.normal(size=200), "støy2": rng.normal(size=200)})

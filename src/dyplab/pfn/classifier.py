@@ -63,13 +63,12 @@ class PFNClassifier(ClassifierMixin, BaseEstimator):
     Parameters: ``n_estimators`` forward passes are averaged; they alternate the preprocessing (z-score /
     rank-Gauss with context statistics) and swap the class labels, and a table with more than ``max_features``
     columns (at most the pre-training maximum) is split into random feature subsets, each column used at least
-    once. The shipped network is small and short-trained: it reads few columns at a time far better than many
-    (``max_features=8`` was chosen on the F1/F2 tables' cross-validation, so those results are slightly optimistic).
+    once; ``None`` (default) means the largest feature count of pre-training (24 for the shipped weights).
     ``max_context`` caps the context size (a random subsample beyond it). ``weights``: a checkpoint path,
     default the weights shipped with dyplab.
     """
 
-    def __init__(self, n_estimators: int = 8, max_context: int = 512, max_features: int | None = 8,
+    def __init__(self, n_estimators: int = 8, max_context: int = 512, max_features: int | None = None,
                  random_state: int = 0, weights: str | None = None, query_batch: int = 512) -> None:
         self.n_estimators = n_estimators
         self.max_features = max_features

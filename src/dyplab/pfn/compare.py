@@ -95,7 +95,9 @@ def verdict_sentences(table: pd.DataFrame, margin: float = 0.02) -> list[str]:
     """Norwegian sentences, generated from the numbers, that say where the PFN wins and where it loses."""
     lines = []
     for r in table.itertuples():
-        if r.vurdering == "vinner":
+        if abs(r.differanse) < 5e-4:
+            lines.append(f"{r.tabell}: dyplab-PFN og {r.beste_baseline} er like gode (AUC {r.pfn_auc:.3f} mot {r.baseline_auc:.3f}).")
+        elif r.vurdering == "vinner":
             lines.append(f"{r.tabell}: dyplab-PFN er best (AUC {r.pfn_auc:.3f} mot {r.baseline_auc:.3f} for {r.beste_baseline}).")
         elif r.vurdering == "innenfor margin":
             lines.append(f"{r.tabell}: dyplab-PFN er {-r.differanse:.3f} under {r.beste_baseline} "
