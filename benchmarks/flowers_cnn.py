@@ -9,7 +9,9 @@ and divided by the same manifest (70/15/15, stratified, seed 42; the one C1-C3 u
   batch 32, at most 25 epochs, LR halved and early stopping (patience 5) on validation accuracy, float32, the
   augmentation of the course (flip, rotation 15°, colour jitter).
 - dyplab: ``CompactCNN`` with C2's recipe (``COMPACT_FIT``: AdamW, plateau schedule and early stopping on the
-  validation loss, bfloat16 mixed precision where the CPU/GPU computes it natively), same augmentation.
+  validation loss, bfloat16 mixed precision where the CPU/GPU computes it natively, channels-last memory layout),
+  same augmentation. From 128 px its first convolution steps two pixels (``stem_stride_for``; C2's 64 px
+  images need no such step), so every later layer works on a quarter of the pixels.
 
 Both use dyplab's data pipeline: the decoded-image cache and the augmentation computed per batch
 (``dyplab.data.image_tensors.augment_batch``), so the difference in time is the network and the recipe.
@@ -82,7 +84,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
                                     fit_kwargs=models.SIMPLE_FIT, seed=args.seed, log_root=Path(tmp))
             print(format_run(rows["original"]), flush=True)
         dyplab.seed_everything(args.seed)
-        rows["dyplab"] = _run("dyplab", models.CompactCNN(n_classes), split, epochs=args.epochs_dyplab,
+        compact = models.CompactCNN(n_classes, stem_stride=models.stem_stride_for(args.image_size))
+        rows["dyplab"] = _run("dyplab", compact, split, epochs=args.epochs_dyplab,
                               patience=models.COMPACT_PATIENCE, fit_kwargs=models.COMPACT_FIT, seed=args.seed,
                               log_root=Path(tmp))
         print(format_run(rows["dyplab"]), flush=True)

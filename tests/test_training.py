@@ -494,3 +494,36 @@ def test_precision_bf16_trains_in_bfloat16_and_auto_follows_the_hardware(tmp_pat
 
     with pytest.raises(ValueError, match="precision must be one of"):
         T.fit(_mlp(), train, val, max_epochs=1, progress=False, log_dir=tmp_path / "bad", precision="16")
+
+
+def test_channels_last_trains_in_that_layout_and_returns_the_usual_one(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3, 8, 8)).astype(np.float32)
+    y = (X[:, 0].mean(axis=(1, 2)) > 0).astype(np.int64)
+    layouts: list[bool] = []
+
+    class Probe(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(3, 4, 3, padding=1)
+            self.head = nn.Linear(4, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if self.training:
+                layouts.append(x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous())
+            return self.head(self.conv(x).mean(dim=(2, 3)))
+
+    dyplab.seed_everything(0)
+    plain = Probe()
+    init = copy.deepcopy(plain.state_dict())
+    a = T.fit(plain, (X[:48], y[:48]), (X[48:], y[48:]), max_epochs=2, batch_size=16, patience=None,
+              progress=False, log_dir=tmp_path / "a", device="cpu")
+    assert layouts and not any(layouts)
+    layouts.clear()
+    fast = Probe()
+    fast.load_state_dict(init)
+    b = T.fit(fast, (X[:48], y[:48]), (X[48:], y[48:]), max_epochs=2, batch_size=16, patience=None,
+              progress=False, log_dir=tmp_path / "b", device="cpu", channels_last=True)
+    assert layouts and all(layouts)
+    assert b.model.conv.weight.is_contiguous()  # back in the usual layout
+    np.testing.assert_allclose(b.history["train_loss"], a.history["train_loss"], rtol=1e-4)  # same arithmetic

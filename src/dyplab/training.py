@@ -313,7 +313,8 @@ class ClassifierModule(L.LightningModule):
     def __init__(self, model: nn.Module, *, loss: nn.Module | None = None, lr: float = 1e-3,
                  optimizer: str | Callable[..., torch.optim.Optimizer] = "adam", weight_decay: float = 0.0,
                  schedule: str | Callable[..., Any] | None = None, monitor: str = "val_loss",
-                 momentum: float = 0.9, plateau_patience: int = 2, plateau_factor: float = 0.5) -> None:
+                 momentum: float = 0.9, plateau_patience: int = 2, plateau_factor: float = 0.5,
+                 channels_last: bool = False) -> None:
         super().__init__()
         if not callable(optimizer) and optimizer not in _OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {_OPTIMIZERS} or a callable params -> Optimizer; got {optimizer!r}.")
@@ -334,6 +335,7 @@ class ClassifierModule(L.LightningModule):
         self.momentum = momentum
         self.plateau_patience = plateau_patience
         self.plateau_factor = plateau_factor
+        self.channels_last = bool(channels_last)
         self.history: list[dict[str, float]] = []
         self.epoch_metrics = nn.ModuleDict()  # created at the first batch, when the number of classes is known
 
@@ -359,6 +361,8 @@ class ClassifierModule(L.LightningModule):
         x, y = _split_batch(batch)
         if y is None:
             raise ValueError("Training needs labelled batches (x, y).")
+        if self.channels_last and x.dim() == 4:
+            x = x.contiguous(memory_format=torch.channels_last)
         logits = self.model(x)
         _check_logits(logits, y)
         loss = self.loss_fn(logits, y)
@@ -688,6 +692,7 @@ def fit(
     checkpoint_dir: Path | str | None = None,
     resume: bool = False,
     precision: str = "32",
+    channels_last: bool = False,
 ) -> FitResult:
     """Train a classifier with Lightning and return it with the best epoch's weights restored.
 
@@ -722,6 +727,8 @@ def fit(
       matrix products in bfloat16, weights, BatchNorm and the loss in float32) or ``"auto"`` (bf16 only where
       the device computes it natively, :func:`native_bf16`; about twice as fast for CNNs on such CPUs).
       ``FitResult.precision`` says what was used.
+    - ``channels_last=True`` stores the convolution weights and image batches ``[N, C, H, W]`` channels-last in
+      memory during training (faster convolutions on CPUs and GPUs); the returned model is back in the usual layout.
     - Several devices: ``devices`` and ``strategy`` go to Lightning's ``Trainer`` as they are, e.g.
       ``device="cuda", devices=4, strategy="ddp"`` on a GPU server (run it from a script, not a notebook:
       DDP starts one process per device). Metrics are synchronised across processes.
@@ -764,7 +771,7 @@ def fit(
 
     module = ClassifierModule(model, loss=loss, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
                               schedule=schedule, monitor=monitor,
-                              plateau_patience=max(1, (patience or 4) // 2))
+                              plateau_patience=max(1, (patience or 4) // 2), channels_last=channels_last)
     best = _BestWeights(monitor)
     cbs: list[Callback] = [best, *callbacks]
     resume_from = None
@@ -782,6 +789,8 @@ def fit(
         cbs.append(_ProgressBar(refresh_rate=max(1, len(train_loader) // 20)))
 
     model.train()  # a model coming back from an earlier fit/evaluation is in eval mode
+    if channels_last:
+        model.to(memory_format=torch.channels_last)
     interrupted = False
     t0 = time.perf_counter()
     try:
@@ -808,6 +817,8 @@ def fit(
         history.to_csv(csv_path, index=False)
 
     model.cpu()
+    if channels_last:
+        model.to(memory_format=torch.contiguous_format)
     if best.best_state is not None:
         model.load_state_dict(best.best_state)
         best_epoch, best_score = int(best.best_epoch), float(best.best_score)  # type: ignore[arg-type]

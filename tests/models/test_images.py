@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from dyplab import explain
-from dyplab.models.images import CompactCNN, SimpleCNN, SmallViT, parameter_table
+from dyplab.models.images import CompactCNN, SimpleCNN, SmallViT, parameter_table, stem_stride_for
 from dyplab.training import count_parameters
 
 
@@ -33,6 +33,19 @@ def test_compact_cnn_is_small_and_size_independent(size):
     assert sum(p for _, _, p in parameter_table(model)) == n
     with pytest.raises(ValueError, match=r"\[N, 3, H, W\]"):
         model(torch.zeros(2, 1, size, size))
+
+
+def test_stem_stride_quarters_the_pixels_but_keeps_the_parameters():
+    plain, strided = CompactCNN(n_classes=5), CompactCNN(n_classes=5, stem_stride=2)
+    assert count_parameters(plain) == count_parameters(strided)
+    x = torch.randn(2, 3, 224, 224)
+    assert tuple(strided(x).shape) == (2, 5)
+    assert tuple(plain.features(x).shape[-2:]) == (28, 28) and tuple(strided.features(x).shape[-2:]) == (14, 14)
+    assert [stem_stride_for(s) for s in (32, 64, 127, 128, 224)] == [1, 1, 1, 2, 2]
+    with pytest.raises(ValueError, match="stem_stride"):
+        CompactCNN(stem_stride=4)
+    maps = explain.grad_cam(strided.eval(), x[:1], target=[0], layer=strided.last_conv)
+    assert maps.shape == (1, 224, 224)  # Grad-CAM is upsampled to the input whatever the stride
 
 
 def test_grad_cam_has_the_input_shape():

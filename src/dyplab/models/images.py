@@ -21,9 +21,10 @@ from torch import nn
 
 #: dyplab's training recipe for :class:`CompactCNN` (keyword arguments of ``dyplab.training.fit``): AdamW,
 #: the learning rate halved when ``val_loss`` stalls, early stopping on the same ``val_loss``; bfloat16 mixed
-#: precision where the processor computes it natively (``precision="auto"``), float32 elsewhere.
+#: precision where the processor computes it natively (``precision="auto"``), float32 elsewhere; channels-last
+#: memory layout for faster convolutions.
 COMPACT_FIT = {"optimizer": "adamw", "lr": 3e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
-               "monitor": "val_loss", "precision": "auto"}
+               "monitor": "val_loss", "precision": "auto", "channels_last": True}
 COMPACT_EPOCHS = 25
 COMPACT_PATIENCE = 6
 #: The earlier course's recipe for :class:`SimpleCNN`: Adam 1e-3 with weight decay 1e-4, LR halved on a plateau
@@ -46,17 +47,22 @@ class CompactCNN(nn.Module):
     global average pooling, dropout and a linear layer to ``n_classes`` logits.
 
     Global average pooling makes the parameter count independent of the image size, and the map
-    of the last block keeps enough resolution (image size / 2^(blocks-1)) for Grad-CAM.
+    of the last block keeps enough resolution (image size / (stem_stride · 2^(blocks-1))) for Grad-CAM.
+    ``stem_stride=2`` makes the first convolution step two pixels (as the stem of ResNet): a quarter of the
+    computation in every later layer, for large images (:func:`stem_stride_for`); the parameters are the same.
     """
 
     def __init__(self, n_classes: int = 5, in_channels: int = 3, channels: tuple[int, ...] | list[int] = (16, 32, 64, 128),
-                 dropout: float = 0.3) -> None:
+                 dropout: float = 0.3, stem_stride: int = 1) -> None:
         super().__init__()
+        if int(stem_stride) not in (1, 2):
+            raise ValueError(f"stem_stride must be 1 or 2; got {stem_stride}")
         self.in_channels = int(in_channels)
         layers: list[nn.Module] = []
         prev = self.in_channels
         for i, c in enumerate(channels):
-            layers += [nn.Conv2d(prev, int(c), 3, padding=1, bias=False), nn.BatchNorm2d(int(c)), nn.ReLU()]
+            stride = int(stem_stride) if i == 0 else 1
+            layers += [nn.Conv2d(prev, int(c), 3, stride=stride, padding=1, bias=False), nn.BatchNorm2d(int(c)), nn.ReLU()]
             if i < len(channels) - 1:
                 layers.append(nn.MaxPool2d(2))
             prev = int(c)
@@ -74,6 +80,12 @@ class CompactCNN(nn.Module):
         _check_images(x, self.in_channels)
         x = self.pool(self.features(x)).flatten(1)
         return self.classifier(self.dropout(x))
+
+
+def stem_stride_for(image_size: int) -> int:
+    """dyplab's choice of :class:`CompactCNN`'s ``stem_stride``: 2 from 128 px (224 px works at 112 px after the
+    first layer, still finer than C2's 64 px images), else 1."""
+    return 2 if int(image_size) >= 128 else 1
 
 
 class SimpleCNN(nn.Module):
