@@ -75,7 +75,8 @@ def train_model(train: LabeledData, val: LabeledData, *, epochs: int, balancing:
                 model_kwargs: dict[str, Any] | None = None, lr: float = 3e-3, batch_size: int = 128,
                 weight_decay: float = 5e-4, patience: int | None = None, seed: int = 42,
                 name: str = "fer", progress: bool = True, precision: str = "auto") -> tuple[FitResult, dict[str, Any]]:
-    """Train a :class:`FaceCNN` (AdamW, OneCycle up to ``lr``) and return ``(fit result, model_kwargs)``.
+    """Train a :class:`FaceCNN` (AdamW, OneCycle up to ``lr``, channels-last layout, ``precision`` as in
+    :func:`dyplab.training.fit`) and return ``(fit result, model_kwargs)``.
 
     ``balancing``: ``"weights"`` (cross-entropy weighted by the square root of inverse class frequency),
     ``"sampler"`` (every class drawn equally often) or ``"none"``. The best epoch by validation loss
@@ -94,7 +95,8 @@ def train_model(train: LabeledData, val: LabeledData, *, epochs: int, balancing:
     weights = splits.class_weights(train.y, train.n_classes, power=0.5) if balancing == "weights" else None
     result = fit(model, tr, (Xva, torch.as_tensor(val.y)), max_epochs=epochs, lr=lr, batch_size=batch_size,
                  optimizer="adamw", weight_decay=weight_decay, schedule="onecycle", patience=patience,
-                 class_weights=weights, seed=seed, name=name, progress=progress, precision=precision)
+                 class_weights=weights, seed=seed, name=name, progress=progress, precision=precision,
+                 channels_last=True)
     return result, kwargs
 
 
