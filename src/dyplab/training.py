@@ -645,13 +645,13 @@ def native_bf16(dev: torch.device) -> bool:
     return False
 
 
-def _lightning_precision(precision: str, dev: torch.device) -> str:
-    """``"32"`` → float32; ``"bf16"`` → bfloat16 mixed precision; ``"auto"`` → bf16 where :func:`native_bf16`."""
+def _resolve_precision(precision: str, dev: torch.device) -> str:
+    """``"32"`` or ``"bf16"``: ``"auto"`` becomes bf16 where :func:`native_bf16`, else float32."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
     if precision == "auto":
-        precision = "bf16" if native_bf16(dev) else "32"
-    return "bf16-mixed" if precision == "bf16" else "32-true"
+        return "bf16" if native_bf16(dev) else "32"
+    return precision
 
 
 def _accelerator(dev: torch.device) -> tuple[str, Any]:
@@ -750,7 +750,7 @@ def fit(
         loss = nn.CrossEntropyLoss(weight=weight)
 
     dev = _resolve_device(device)
-    lightning_precision = _lightning_precision(precision, dev)
+    precision = _resolve_precision(precision, dev)
     accelerator, default_devices = _accelerator(dev)
     devices = default_devices if devices is None else devices
     if deterministic is None:
@@ -800,7 +800,7 @@ def fit(
                 enable_checkpointing=False, enable_model_summary=verbose, enable_progress_bar=show_bar,
                 callbacks=cbs, deterministic=True if deterministic else None, default_root_dir=str(log_dir),
                 num_sanity_val_steps=0, check_val_every_n_epoch=1, gradient_clip_val=gradient_clip_val,
-                log_every_n_steps=max(1, min(50, len(train_loader))), precision=lightning_precision,
+                log_every_n_steps=max(1, min(50, len(train_loader))), precision="bf16-mixed" if precision == "bf16" else "32-true",
             )
             try:
                 trainer.fit(module, train_dataloaders=train_loader, val_dataloaders=val_loader, ckpt_path=resume_from,
@@ -832,7 +832,7 @@ def fit(
             f"(epoch {best_epoch}) and the history is in {csv_path}.")
     return FitResult(model=model, history=history, best_epoch=best_epoch, best_score=best_score,
                      stopped_epoch=len(history), elapsed_s=elapsed, csv_path=csv_path,
-                     precision="bf16" if lightning_precision == "bf16-mixed" else "32")
+                     precision=precision)
 
 
 def snapshot(model: nn.Module) -> dict[str, torch.Tensor]:

@@ -18,7 +18,7 @@ AUGMENTATION = {"flip": 0.5, "degrees": 15.0, "brightness": 0.2, "contrast": 0.2
 # RGB <-> YIQ: a hue shift is a rotation of the (I, Q) chroma plane around the luma axis Y.
 _RGB_TO_YIQ = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
 _YIQ_TO_RGB = torch.linalg.inv(_RGB_TO_YIQ)
-_GRAY = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+_GRAY = _RGB_TO_YIQ[0].view(1, 3, 1, 1)  # luma Y: the grey value of a colour
 
 
 def _uniform(n: int, low: float, high: float) -> torch.Tensor:
