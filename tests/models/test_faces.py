@@ -61,9 +61,25 @@ def test_grad_cam_is_48x48():
     assert maps.shape == (3, 48, 48) and maps.min() >= 0 and maps.max() <= 1
 
 
+def test_channels_and_convs_per_block():
+    model = FaceCNN(channels=[4, 6, 8, 10], convs=[1, 1, 1, 2], hidden=16)
+    convs = [[m for m in block if isinstance(m, torch.nn.Conv2d)] for block in model.features]
+    assert [len(c) for c in convs] == [1, 1, 1, 2]
+    assert [c[-1].out_channels for c in convs] == [4, 6, 8, 10] and model.last_conv.in_channels == 10
+    assert model.eval()(torch.randn(2, 1, 48, 48)).shape == (2, 7)
+    # the same numbers given as width/convs build the same network
+    assert count_parameters(FaceCNN(channels=[8, 16, 32, 64], convs=2)) == count_parameters(FaceCNN(width=8, convs=2))
+
+
+@pytest.mark.parametrize("kwargs", [{"channels": [8, 16, 32]}, {"convs": [1, 1, 0, 1]}, {"width": 0}])
+def test_bad_block_settings_are_refused(kwargs):
+    with pytest.raises(ValueError, match="four blocks"):
+        FaceCNN(**kwargs)
+
+
 def test_checkpoint_round_trip(tmp_path):
     torch.manual_seed(0)
-    kwargs = {"n_classes": 7, "width": 8, "convs": 1, "hidden": 32, "dropout": 0.1}
+    kwargs = {"n_classes": 7, "channels": [4, 8, 16, 32], "convs": [1, 1, 1, 2], "hidden": 32, "dropout": 0.1}
     model = FaceCNN(**kwargs).eval()
     path = checkpoints.save(model, tmp_path / "fer.pt", model_kwargs=kwargs, class_names=list("abcdefg"))
     again, meta = checkpoints.load_model(path)

@@ -7,6 +7,7 @@ Both take float images ``[N, 1, 48, 48]`` (or ``[N, 48, 48]``) standardised with
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -67,21 +68,26 @@ def _block(c_in: int, c_out: int, convs: int) -> nn.Sequential:
 class FaceCNN(nn.Module):
     """dyplab's FER2013 CNN: 4 blocks of (Conv3×3 → BatchNorm → ReLU) × ``convs`` → MaxPool, then a small head.
 
-    Channels ``width · (1, 2, 4, 8)``; 48 → 24 → 12 → 6 → 3 pixels; the 3×3 maps are flattened (where in
-    the face a feature fired matters) into a hidden layer of ``hidden`` units with dropout, then the logits. :attr:`last_conv` is the last convolution (6×6 feature maps) for Grad-CAM.
+    Channels ``width · (1, 2, 4, 8)``, or ``channels`` (four numbers) when given; ``convs`` is one number for
+    every block or four, one per block. 48 → 24 → 12 → 6 → 3 pixels; the 3×3 maps are flattened (where in
+    the face a feature fired matters) into a hidden layer of ``hidden`` units with dropout, then the logits.
+    :attr:`last_conv` is the last convolution (6×6 feature maps) for Grad-CAM.
     ``augment=True`` puts :class:`FaceAugment` in front (active in training only) with ``degrees``, ``shift``
     and ``zoom``; the defaults are the light recipe chosen on validation (flip and shift only).
     """
 
-    def __init__(self, n_classes: int = N_CLASSES, width: int = 32, convs: int = 1, hidden: int = 256,
-                 dropout: float = 0.2, augment: bool = True, degrees: float = 0.0, shift: float = 0.1,
-                 zoom: float = 0.0) -> None:
+    def __init__(self, n_classes: int = N_CLASSES, width: int = 32, convs: int | Sequence[int] = 1,
+                 hidden: int = 256, dropout: float = 0.2, augment: bool = True, degrees: float = 0.0,
+                 shift: float = 0.1, zoom: float = 0.0, channels: Sequence[int] | None = None) -> None:
         super().__init__()
-        if width < 1 or convs < 1:
-            raise ValueError(f"width and convs must be >= 1, got width={width}, convs={convs}")
-        chans = [1, width, 2 * width, 4 * width, 8 * width]
+        widths = [width, 2 * width, 4 * width, 8 * width] if channels is None else [int(c) for c in channels]
+        per_block = [int(convs)] * 4 if isinstance(convs, int) else [int(c) for c in convs]
+        if len(widths) != 4 or len(per_block) != 4 or min(widths) < 1 or min(per_block) < 1:
+            raise ValueError(f"need four blocks with >= 1 channel and >= 1 convolution each; got "
+                             f"channels={widths}, convs={per_block}")
+        chans = [1, *widths]
         self.augment = FaceAugment(degrees=degrees, shift=shift, zoom=zoom) if augment else nn.Identity()
-        self.features = nn.Sequential(*[_block(chans[i], chans[i + 1], convs) for i in range(4)])
+        self.features = nn.Sequential(*[_block(chans[i], chans[i + 1], per_block[i]) for i in range(4)])
         self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(chans[-1] * 9, hidden),
                                   nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
 
