@@ -25,10 +25,10 @@ def test_ece_one_bin_averages_first():
 def test_reliability_table_matches_ece():
     table = reliability_table(Y, PROBA, n_bins=10)
     assert table["antall"].tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
-    assert table["treffsikkerhet"].iloc[6:].tolist() == [1.0, 1.0, 0.0, 1.0]
+    assert table["nøyaktighet"].iloc[6:].tolist() == [1.0, 1.0, 0.0, 1.0]
     assert table["konfidens"].iloc[:6].isna().all()  # empty bins are NaN, not 0
     filled = table[table["antall"] > 0]
-    ece = (filled["antall"] / 4 * (filled["treffsikkerhet"] - filled["konfidens"]).abs()).sum()
+    ece = (filled["antall"] / 4 * (filled["nøyaktighet"] - filled["konfidens"]).abs()).sum()
     assert ece == pytest.approx(expected_calibration_error(Y, PROBA, n_bins=10), abs=1e-6)
 
 
@@ -38,7 +38,7 @@ def test_random_probabilities_agree_with_torchmetrics_binning():
     p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     y = rng.integers(0, 7, 500)
     t = reliability_table(y, p, n_bins=15)
-    manual = (t["antall"] / 500 * (t["treffsikkerhet"] - t["konfidens"]).abs()).sum()
+    manual = (t["antall"] / 500 * (t["nøyaktighet"] - t["konfidens"]).abs()).sum()
     assert manual == pytest.approx(expected_calibration_error(y, p, n_bins=15), abs=1e-5)
 
 

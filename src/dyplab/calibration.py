@@ -40,7 +40,7 @@ def expected_calibration_error(y_true: Any, proba: Any, *, n_bins: int = 10) -> 
 
 
 def reliability_table(y_true: Any, proba: Any, *, n_bins: int = 10) -> pd.DataFrame:
-    """One row per confidence bin: ``fra``, ``til``, ``antall``, ``konfidens`` (mean), ``treffsikkerhet`` (accuracy).
+    """One row per confidence bin: ``fra``, ``til``, ``antall``, ``konfidens`` (mean), ``nøyaktighet`` (accuracy).
 
     A confidence of exactly 1.0 is counted in the last bin. Empty bins have NaN means (never plotted as 0).
     """
@@ -58,7 +58,7 @@ def reliability_table(y_true: Any, proba: Any, *, n_bins: int = 10) -> pd.DataFr
         m = idx == k
         rows.append({"fra": edges[k], "til": edges[k + 1], "antall": int(m.sum()),
                      "konfidens": conf[m].mean() if m.any() else np.nan,
-                     "treffsikkerhet": correct[m].mean() if m.any() else np.nan})
+                     "nøyaktighet": correct[m].mean() if m.any() else np.nan})
     return pd.DataFrame(rows)
 
 
@@ -72,8 +72,8 @@ def reliability_diagram(y_true: Any, proba: Any, *, n_bins: int = 10, title: str
         _, ax = plt.subplots(figsize=(5, 5))
     width = 1.0 / n_bins
     filled = table["antall"] > 0
-    ax.bar(table["fra"][filled], table["treffsikkerhet"][filled], width=width, align="edge", edgecolor="black",
-           alpha=0.7, label=f"treffsikkerhet per intervall (ECE = {ece:.3f})")
+    ax.bar(table["fra"][filled], table["nøyaktighet"][filled], width=width, align="edge", edgecolor="black",
+           alpha=0.7, label=f"nøyaktighet per intervall (ECE = {ece:.3f})")
     ax.plot([0, 1], [0, 1], "k--", label="perfekt kalibrert")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

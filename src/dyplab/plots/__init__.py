@@ -57,7 +57,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "train": "trening",
         "val": "validering",
         "best": "beste epoke",
-        "confusion": "Forvekslingsmatrise",
+        "confusion": "Forvirringsmatrise",
         "true": "Sann klasse",
         "pred": "Predikert klasse",
         "roc": "ROC-kurve",
