@@ -5,15 +5,28 @@
 - ``mirror``: the course mirror from ``DYPLAB_DATA_MIRROR``; the test is skipped (with the reason)
   when the variable is unset or the folder does not exist.
 - ``no_network``: any attempt to open an internet connection fails the test (loopback is allowed).
+
+The whole session (and every notebook kernel it starts) reads and writes a copy of the test-set ledger
+(``DYPLAB_LEDGER``), so no test run can add a row to the ledger in the repository.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from dyplab.course import ledger
+
+    copy = Path(tempfile.mkdtemp(prefix="dyplab-ledger-")) / ledger.LEDGER.name
+    shutil.copyfile(ledger.LEDGER, copy)
+    os.environ[ledger.ENV_FILE] = str(copy)
 
 
 def mirror_root() -> Path | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .course import ledger
 
 SUMMARY = "summary.json"
 
@@ -44,7 +45,8 @@ def record(notebook: str, metrics: Mapping[str, Any], **extra: Any) -> Path:
     """Write the notebook's headline ``metrics`` (merged with any recorded earlier in the same run).
 
     ``extra`` adds fields beside the metrics (e.g. ``n_test=...``). Returns the file's path. Written
-    through a temporary file, so a reader never sees half a summary.
+    through a temporary file, so a reader never sees half a summary. A test metric recorded in a class or
+    full run from a git checkout also becomes a row in the test-set ledger (:mod:`dyplab.course.ledger`).
     """
     from .data._core import write_atomic
 
@@ -61,6 +63,7 @@ def record(notebook: str, metrics: Mapping[str, Any], **extra: Any) -> Path:
     text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
     if not write_atomic(path, lambda fh: fh.write(text.encode("utf-8"))):
         raise OSError(f"could not write {path}; check that the results folder is writable")
+    ledger.record_look(notebook, summary["metrics"], profile=summary["profile"])
     return path
 
 

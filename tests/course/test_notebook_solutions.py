@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dyplab import results
-from dyplab.course import runner, solutions
+from dyplab.course import ledger, runner, solutions
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -41,3 +41,16 @@ def test_notebook_and_its_solutions_run_in_smoke_profile(path: Path, tmp_path: P
     print(f"[metrics] {path.name}: {summary['metrics'] if summary else None}")
     problems = runner.check_targets(runner.notebook_id(path), tmp_path / "results", TARGETS, "smoke")
     assert not problems, "\n".join(problems)
+    assert_test_metrics_are_in_the_ledger(path, summary)
+
+
+def assert_test_metrics_are_in_the_ledger(path: Path, summary: dict | None) -> None:
+    """A notebook that records a test metric has rows in the test-set ledger and prints their count."""
+    nb_id = runner.notebook_id(path)
+    tested = sorted(k for k in (summary or {}).get("metrics", {}) if ledger.is_test_metric(k))
+    if not tested:
+        return
+    assert ledger.read(ledger.LEDGER) and any(r.notebook == nb_id for r in ledger.read(ledger.LEDGER)), (
+        f"{nb_id} records test metrics {tested} but src/dyplab/course/{ledger.LEDGER.name} has no row for it")
+    assert f'print_looks("{nb_id}")' in path.read_text(encoding="utf-8"), (
+        f"{nb_id} reports test metrics {tested}: it must print the ledger's count (ledger.print_looks)")

@@ -33,8 +33,14 @@ def test_check_targets_reports_missing_and_out_of_bounds(tmp_path: Path, monkeyp
     assert any("'auc' was not recorded" in p for p in problems)
     results.record("X1", {"acc": 0.9, "auc": 0.8})
     assert runner.check_targets("X1", root, targets, "smoke") == []
-    assert runner.check_targets("X1", root, targets, "class") == []  # no class bounds: nothing to check
-    assert runner.check_targets("Y9", root, targets, "smoke") == []  # no targets file
+    assert runner.check_targets("X1", root, targets, "class") == [
+        "X1: no class targets in X1.json (every profile needs its own bounds)"]
+    assert runner.check_targets("Y9", root, targets, "smoke") == [
+        f"Y9: no targets file {targets / 'Y9.json'} (add one with bounds per profile)"]
+    (targets / "X1.json").write_text(json.dumps({"smoke": {"test_acc": [0.5, 1.0]}}))
+    results.record("X1", {"test_acc": 0.9})
+    assert runner.check_targets("X1", root, targets, "smoke") == [
+        "X1: target 'test_acc' gates a test metric; gate validation, cross-validation or sanity quantities"]
 
 
 def test_record_merges_and_refuses_objects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

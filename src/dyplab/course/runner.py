@@ -235,19 +235,25 @@ def check_targets(nb_id: str, results_root: Path, targets_dir: Path, profile: st
     """Compare the headline metrics a notebook recorded with the bounds in ``targets_dir/<id>.json``.
 
     The targets file holds ``{"smoke": {"metric": [lo, hi]}, "class": {...}}``. Returns one line per
-    problem (summary missing, metric missing, value outside its bounds); an empty list means all is well.
-    A notebook without a targets file has nothing to check.
+    problem (no targets file or no bounds for ``profile``, a bound on a test metric, summary missing,
+    metric missing, value outside its bounds); an empty list means all is well. Targets gate validation,
+    cross-validation and sanity quantities only: a test split is never a pass/fail.
     """
     import json
 
     from .. import results
+    from . import ledger
 
     target_file = Path(targets_dir) / f"{nb_id}.json"
     if not target_file.is_file():
-        return []
+        return [f"{nb_id}: no targets file {target_file} (add one with bounds per profile)"]
     bounds = json.loads(target_file.read_text(encoding="utf-8")).get(profile, {})
     if not bounds:
-        return []
+        return [f"{nb_id}: no {profile} targets in {target_file.name} (every profile needs its own bounds)"]
+    gated = [m for m in bounds if ledger.is_test_metric(m)]
+    if gated:
+        return [f"{nb_id}: target {m!r} gates a test metric; gate validation, cross-validation or sanity quantities"
+                for m in gated]
     summary = results.load(nb_id, root=results_root)
     if summary is None:
         return [f"{nb_id}: no {results.SUMMARY} was recorded (call dyplab.results.record in the notebook)"]

@@ -24,8 +24,9 @@ def start(
 
     from .. import __version__
     from .. import data as dd
-    from ..course import colab
+    from ..course import colab, ledger
 
+    ledger.start_run()
     colab_data = colab.configure()  # in Google Colab: the data cache on Colab's disk
     prof = config.profile()
     config.seed_everything(seed)
