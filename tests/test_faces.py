@@ -54,3 +54,45 @@ def test_flip_tta_is_mirror_invariant():
     p = faces.predict_proba_flip(model, X)
     assert p.shape == (6, 7) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
     assert np.allclose(p, faces.predict_proba_flip(model, X[:, :, ::-1]), atol=1e-5)
+
+
+def test_choose_balancing_is_accuracy_with_a_tie_going_to_the_weighted_loss():
+    def table(w: float, s: float, f1_w: float = 0.5, f1_s: float = 0.5) -> dict:
+        return {"weights": {"nøyaktighet": w, "makro-F1": f1_w}, "sampler": {"nøyaktighet": s, "makro-F1": f1_s}}
+
+    assert faces.choose_balancing(table(0.489, 0.460, f1_w=0.388, f1_s=0.394)) == "weights"  # macro-F1 does not decide
+    assert faces.choose_balancing(table(0.50, 0.509)) == "weights"  # under the tie margin
+    assert faces.choose_balancing(table(0.50, 0.52)) == "sampler"
+    with pytest.raises(ValueError, match="'weights' and 'sampler'"):
+        faces.choose_balancing({"weights": {"nøyaktighet": 0.5}})
+
+
+def test_compare_balancing_scores_both_methods_on_validation(tmp_path, monkeypatch):
+    monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path))
+    train, val = _data([60, 20], seed=1), _data([30, 10], seed=2)
+    table = faces.compare_balancing(train, val, epochs=1, model_kwargs={"width": 4, "hidden": 16})
+    assert list(table.index) == ["weights", "sampler"]
+    assert {"nøyaktighet", "balansert nøyaktighet", "makro-F1", "sekunder"} <= set(table.columns)
+    assert ((table["nøyaktighet"] >= 0) & (table["nøyaktighet"] <= 1)).all()
+    assert faces.choose_balancing(table) in ("weights", "sampler")
+
+
+def test_copies_in_train_marks_only_test_images_with_a_train_copy():
+    rng = np.random.default_rng(3)
+    train = rng.integers(0, 256, size=(5, 48, 48), dtype=np.uint8)
+    test = rng.integers(0, 256, size=(4, 48, 48), dtype=np.uint8)
+    test[1] = train[3]
+    test[2] = test[3]  # a duplicate inside test only: not a train copy
+    assert faces.copies_in_train(train, test).tolist() == [False, True, False, False]
+
+
+def test_development_split_never_reads_the_test_folder(mirror, monkeypatch):
+    from dyplab.data import fer2013
+
+    real, asked = fer2013.load, []
+    monkeypatch.setattr(fer2013, "load", lambda split, **kw: asked.append(split) or real(split, **kw))
+    train, val = faces.development_split(val_size=0.2, limit_per_class=10)
+    assert asked == ["train"] and len(train) == 56 and len(val) == 14
+    assert set(train.meta["split"]) == {"train"}
+    full = faces.official_split(val_size=0.2, limit_per_class=10, test_limit_per_class=2)
+    assert np.array_equal(full.train.X, train.X) and np.array_equal(full.val.y, val.y)

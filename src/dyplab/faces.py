@@ -4,22 +4,28 @@
   out of it, and the official test folder (PublicTest + PrivateTest) kept apart.
 - :func:`train_model`: :class:`~dyplab.models.faces.FaceCNN` trained with :func:`dyplab.training.fit`,
   the class imbalance handled by a class-weighted loss or by balanced sampling.
+- :func:`compare_balancing` and :func:`choose_balancing`: the short weighted-loss-against-balanced-sampling
+  trial on the validation part and the fixed rule that picks one (E2 and ``benchmarks/fer_recipe_selection.py``).
 - :func:`predict_proba_flip`: test-time augmentation with the mirrored face.
+- :func:`copies_in_train`: which test images have a pixel-identical copy in the train folder (E1, E3).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
+from sklearn.metrics import balanced_accuracy_score, f1_score
 from torch.utils.data import DataLoader, TensorDataset, WeightedRandomSampler
 
 from . import splits
-from .data import LabeledData, fer2013
+from .data import LabeledData, fer2013, quality
 from .models.faces import FaceCNN
-from .training import FitResult, fit, predict_proba
+from .training import FitResult, fit, predict, predict_proba
 
 BALANCING = ("weights", "sampler", "none")
 # dyplab's class-profile recipe (E2 and the benchmark), chosen on the validation part only: light augmentation
@@ -32,6 +38,14 @@ BALANCING = ("weights", "sampler", "none")
 RECIPE_EPOCHS = 30
 RECIPE_MODEL = {"channels": [16, 64, 128, 256], "hidden": 256, "dropout": 0.2, "degrees": 0.0, "shift": 0.1,
                 "zoom": 0.0}
+
+# The imbalance rule, fixed since 2 December 2026 (the first class runs chose by macro-F1; the rule then switched
+# to accuracy, the metric of the published FER2013 numbers): a short trial of weighted loss against balanced
+# sampling, scored on the validation part; the higher validation accuracy wins, and a difference under
+# BALANCING_TIE is a tie that goes to the weighted loss (it sees every training image once per epoch).
+BALANCING_TRIAL = {"epochs": 2, "model": {"width": 16, "hidden": 128}}
+BALANCING_TIE = 0.01
+_BALANCING_NO = {"weights": "vektet tap", "sampler": "balansert trekking"}
 
 
 @dataclass
@@ -55,11 +69,24 @@ def official_split(*, val_size: float = 0.1, seed: int = 42, limit_per_class: in
     ``limit_per_class`` / ``test_limit_per_class`` draw a seeded subset per class (for quick runs).
     ``train_index``/``val_index`` index rows of ``fer2013.load("train", limit_per_class)``.
     """
+    folder, tr, va = _train_folder(val_size, seed, limit_per_class)
+    test = fer2013.load("test", limit_per_class=test_limit_per_class, seed=seed)
+    return FaceSplit(folder.subset(tr), folder.subset(va), test, tr, va)
+
+
+def development_split(*, val_size: float = 0.1, seed: int = 42,
+                      limit_per_class: int | None = None) -> tuple[LabeledData, LabeledData]:
+    """The training and validation parts of :func:`official_split` without reading the test folder at all
+    (for choosing a recipe: ``benchmarks/fer_recipe_selection.py``)."""
+    folder, tr, va = _train_folder(val_size, seed, limit_per_class)
+    return folder.subset(tr), folder.subset(va)
+
+
+def _train_folder(val_size: float, seed: int, limit_per_class: int | None) -> tuple[LabeledData, np.ndarray, np.ndarray]:
     folder = fer2013.load("train", limit_per_class=limit_per_class, seed=seed)
     tr, va = splits.train_val(folder.y, val_size=val_size, seed=seed)
     splits.check_disjoint(tr, va)
-    test = fer2013.load("test", limit_per_class=test_limit_per_class, seed=seed)
-    return FaceSplit(folder.subset(tr), folder.subset(va), test, np.asarray(tr), np.asarray(va))
+    return folder, np.asarray(tr), np.asarray(va)
 
 
 def balanced_loader(data: LabeledData, *, batch_size: int = 128, seed: int = 42) -> DataLoader:
@@ -108,3 +135,53 @@ def predict_proba_flip(model: torch.nn.Module, X: np.ndarray) -> np.ndarray:
     """Test-time augmentation: the mean of the class probabilities for each face and its mirror image."""
     x = fer2013.to_tensor_input(X)
     return (predict_proba(model, x) + predict_proba(model, torch.flip(x, dims=[-1]))) / 2
+
+
+def compare_balancing(train: LabeledData, val: LabeledData, *, epochs: int = BALANCING_TRIAL["epochs"],
+                      model_kwargs: dict[str, Any] | None = None, seed: int = 42) -> pd.DataFrame:
+    """Train a small model with each imbalance method (``"weights"``, ``"sampler"``) and score it on ``val``.
+
+    Returns one row per method (index ``weights``/``sampler``) with the columns ``nøyaktighet``,
+    ``balansert nøyaktighet``, ``makro-F1`` and ``sekunder`` (training time). Feed it to
+    :func:`choose_balancing`. ``model_kwargs`` defaults to ``BALANCING_TRIAL["model"]``.
+    """
+    kwargs = dict(BALANCING_TRIAL["model"] if model_kwargs is None else model_kwargs)
+    X_val = fer2013.to_tensor_input(val.X)
+    rows = {}
+    for balancing in ("weights", "sampler"):
+        res, _ = train_model(train, val, epochs=epochs, balancing=balancing, model_kwargs=kwargs, seed=seed,
+                             name=f"fer-{balancing}", progress=False)
+        pred = predict(res.model, X_val)
+        rows[balancing] = {"nøyaktighet": float(np.mean(pred == val.y)),
+                           "balansert nøyaktighet": float(balanced_accuracy_score(val.y, pred)),
+                           "makro-F1": float(f1_score(val.y, pred, average="macro")), "sekunder": res.elapsed_s}
+    return pd.DataFrame(rows).T
+
+
+def choose_balancing(scores: pd.DataFrame | Mapping[str, Mapping[str, float]], tie: float = BALANCING_TIE) -> str:
+    """The fixed imbalance rule: ``"sampler"`` only if its validation accuracy beats the weighted loss's by at
+    least ``tie``; otherwise ``"weights"``. ``scores``: :func:`compare_balancing`'s table (or the same as a dict
+    of rows with the key ``nøyaktighet``). Macro-F1 is printed beside it but does not decide.
+    """
+    table = pd.DataFrame(scores).T if isinstance(scores, Mapping) else scores
+    missing = {"weights", "sampler"} - set(table.index)
+    if missing or "nøyaktighet" not in table.columns:
+        raise ValueError(f"choose_balancing needs rows 'weights' and 'sampler' with a 'nøyaktighet' column; "
+                         f"got rows {list(table.index)} and columns {list(table.columns)}")
+    gain = float(table.loc["sampler", "nøyaktighet"]) - float(table.loc["weights", "nøyaktighet"])
+    return "sampler" if gain >= tie else "weights"
+
+
+def balancing_name(balancing: str) -> str:
+    """The Norwegian name of an imbalance method (``"weights"`` → ``"vektet tap"``)."""
+    return _BALANCING_NO[balancing]
+
+
+def copies_in_train(train_X: np.ndarray, test_X: np.ndarray) -> np.ndarray:
+    """Boolean mask over ``test_X``: True where the test image has a pixel-identical copy in ``train_X``."""
+    groups = quality.duplicate_groups({"train": train_X, "test": test_X})
+    in_train = set(groups.loc[groups["part"] == "train", "group"])
+    copied = groups[(groups["part"] == "test") & groups["group"].isin(in_train)]["index"]
+    mask = np.zeros(len(test_X), dtype=bool)
+    mask[copied.to_numpy(dtype=np.int64)] = True
+    return mask
