@@ -109,3 +109,83 @@ def test_compare_attributions() -> None:
     assert rho.loc["ig", "perm"] == pytest.approx(1.0) and rho.loc["ig", "coef"] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="same features"):
         E.compare_attributions({"a": a, "b": pd.Series({"x": 1.0})})
+
+
+# --------------------------------------------------------------------------- sanity check (Adebayo et al. 2018)
+
+
+def _pattern_data(n: int = 384, size: int = 16, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Noise images with one 4×4 pattern at a random place; the class is the pattern (4 classes)."""
+    g = torch.Generator().manual_seed(seed)
+    x = 0.3 * torch.randn(n, 1, size, size, generator=g)
+    y = torch.randint(0, 4, (n,), generator=g)
+    ring = torch.ones(4, 4)
+    ring[1:3, 1:3] = 0
+    bars = torch.zeros(4, 4)
+    bars[1:3] = 1
+    patterns = [bars, bars.T, (torch.eye(4) + torch.eye(4).flip(0)).clamp(0, 1), ring]
+    for i, c in enumerate(y.tolist()):
+        r0, c0 = (int(v) for v in torch.randint(0, size - 4, (2,), generator=g))
+        x[i, 0, r0:r0 + 4, c0:c0 + 4] += 2.0 * patterns[c]
+    return x, y
+
+
+def _trained_pattern_cnn() -> tuple[nn.Sequential, torch.Tensor, torch.Tensor]:
+    dyplab.seed_everything(0)
+    model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                          nn.Conv2d(8, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 4))
+    x, y = _pattern_data()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(80):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    model.eval()
+    return model, x, y
+
+
+@pytest.fixture(scope="module")
+def pattern_model():
+    return _trained_pattern_cnn()
+
+
+def test_randomization_check_passes_for_grad_cam_on_a_trained_model(pattern_model) -> None:
+    model, x, y = pattern_model
+    assert (model(x).argmax(1) == y).float().mean() > 0.9  # it learnt the task
+    check = E.randomization_check(model, x[:16], target=None, layer=model[5])
+    assert list(check.steps["randomized"]) == ["8", "4", "3", "1", "0"]  # from the output layer down
+    assert check.spearman.shape == (5, 16) and check.maps.shape == (6, 16, 16, 16)
+    assert check.passed, check.steps
+    assert (check.steps["similarity"] < 0.5).all() and (check.steps["constant_maps"] == 0).all()
+    assert "bestått" in check.summary() and "IKKE" not in check.summary()
+    assert model.training is False and np.allclose(check.maps[0], E.grad_cam(model, x[:16], None, model[5]))
+
+
+def test_randomization_check_fails_for_a_map_that_ignores_the_model(pattern_model) -> None:
+    # an "explanation" that is the image itself (an edge-detector-like map): identical for any weights
+    model, x, _ = pattern_model
+    check = E.randomization_check(model, x[:16], target=None, layer=model[5],
+                                  explainer=lambda m, imgs, t, lay: imgs[:, 0].abs().detach().numpy())
+    assert not check.passed
+    assert (check.steps["changed"] == 0).all() and np.allclose(check.spearman, 1.0)
+    assert np.allclose(check.steps["similarity"], 1.0)
+    assert "IKKE bestått" in check.summary()
+
+
+def test_randomization_check_counts_constant_maps_as_failures(pattern_model) -> None:
+    # a zero map has no defined correlation: it must fail, not pass as NaN
+    model, x, _ = pattern_model
+    check = E.randomization_check(model, x[:16], target=None, layer=model[5],
+                                  explainer=lambda m, imgs, t, lay: np.zeros((len(imgs), 16, 16)))
+    assert not check.passed
+    assert (check.steps["constant_maps"] == 16).all() and np.isnan(check.spearman).all()
+    assert np.allclose(check.steps["similarity"], 1.0) and not check.steps["passed"].any()
+
+
+def test_randomization_check_needs_16_images_and_a_layer_of_the_model(pattern_model) -> None:
+    model, x, _ = pattern_model
+    with pytest.raises(ValueError, match="at least 16 images"):
+        E.randomization_check(model, x[:8], target=None, layer=model[5])
+    with pytest.raises(ValueError, match="not a sub-module"):
+        E.randomization_check(model, x[:16], target=None, layer=nn.ReLU())

@@ -9,7 +9,9 @@ and returned as NumPy arrays; the model's train/eval mode is restored.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,12 +27,14 @@ from .convert import to_numpy
 from .models import evaluating, model_device
 
 __all__ = [
+    "SanityCheck",
     "attribution_agreement",
     "compare_attributions",
     "check_input_shape",
     "grad_cam",
     "integrated_gradients",
     "permutation_importance_table",
+    "randomization_check",
     "saliency",
 ]
 
@@ -274,3 +278,103 @@ def attribution_agreement(tables: dict[str, pd.Series]) -> pd.DataFrame:
             rho = spearmanr(mag.iloc[:, i], mag.iloc[:, j]).statistic if len(mag) > 1 else float("nan")
             mat[i, j] = mat[j, i] = rho
     return pd.DataFrame(mat, index=names, columns=names)
+
+
+# --------------------------------------------------------------------------- sanity check (Adebayo et al. 2018)
+
+
+@dataclass
+class SanityCheck:
+    """The result of :func:`randomization_check`.
+
+    ``steps`` has one row per cascade step: ``step``, ``randomized`` (the layer re-initialised at that step, from the
+    output down, cumulatively), ``similarity`` (the mean over the images of the Spearman correlation with the trained
+    model's map, a constant map counted as 1), ``constant_maps``, ``changed`` (images whose correlation is below the
+    threshold) and ``passed``. ``spearman`` is ``[steps, images]`` (NaN where a map is constant), ``maps`` is
+    ``[steps + 1, images, H, W]`` with the trained model's maps first.
+    """
+
+    steps: pd.DataFrame
+    spearman: np.ndarray
+    maps: np.ndarray
+    threshold: float
+
+    @property
+    def passed(self) -> bool:
+        """True when the mean similarity is below the threshold at every step of the cascade."""
+        return bool(self.steps["passed"].all())
+
+    def summary(self) -> str:
+        """One Norwegian sentence with the verdict."""
+        n = self.spearman.shape[1]
+        worst = self.steps.loc[self.steps["similarity"].idxmax()]
+        if self.passed:
+            return (f"Fornuftssjekken er bestått: i alle {len(self.steps)} trinn av den trinnvise randomiseringen var "
+                    f"likheten med de trente kartene under {self.threshold:.2f} (høyest {worst['similarity']:.2f}, etter "
+                    f"at {worst['randomized']} ble randomisert; {n} bilder).")
+        return (f"Fornuftssjekken er IKKE bestått: etter at {worst['randomized']} ble randomisert, var likheten med de "
+                f"trente kartene {worst['similarity']:.2f} (grense {self.threshold:.2f}; {int(worst['constant_maps'])} "
+                f"av {n} kart konstante). Kartet forklarer da mer av bildet enn av modellen.")
+
+
+def _randomizable(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """Modules with parameters of their own and ``reset_parameters``, from the output back to the input."""
+    found = [(n, m) for n, m in model.named_modules()
+             if any(True for _ in m.parameters(recurse=False)) and hasattr(m, "reset_parameters")]
+    return found[::-1]
+
+
+def randomization_check(model: nn.Module, images: Any, target: int | Sequence[int] | None, layer: nn.Module, *,
+                        explainer: Callable[[nn.Module, torch.Tensor, Any, nn.Module], np.ndarray] | None = None,
+                        threshold: float = 0.5, min_images: int = 16, seed: int = 0) -> SanityCheck:
+    """Cascading model-parameter randomisation (Adebayo et al. 2018, *Sanity checks for saliency maps*).
+
+    A copy of ``model`` has its layers re-initialised one at a time, from the output layer down to the input
+    (cumulatively, each with its own ``reset_parameters`` under ``seed``; modules are taken in the order the
+    model defines them); after each step the maps of the same ``images`` and classes (``target``; ``None`` = the
+    trained model's predictions) are made again and compared with the trained model's maps by Spearman rank
+    correlation. A constant map (trained or randomised) has no defined correlation and counts as unchanged
+    (similarity 1), never as a pass. A step passes when the mean similarity over the images is below
+    ``threshold``; the check passes when every step does.
+
+    ``explainer(model, images, target, layer) -> maps [N, H, W]`` defaults to :func:`grad_cam`; ``layer`` is
+    a module of ``model`` (for Grad-CAM the post-activation output of the last block), found in each copy by
+    its name. At least ``min_images`` images are required.
+    """
+    explain_fn = explainer or (lambda m, x, t, lay: grad_cam(m, x, t, lay))
+    x, _ = _inputs(model, images, min_ndim=4)
+    if len(x) < min_images:
+        raise ValueError(f"the sanity check needs at least {min_images} images; got {len(x)}")
+    names = [n for n, m in model.named_modules() if m is layer]
+    if not names:
+        raise ValueError("layer is not a sub-module of model.")
+    with evaluating(model):
+        t = _targets(model, x, target)
+    trained = np.asarray(explain_fn(model, x, t, layer), dtype=np.float64)
+    if trained.shape[0] != len(x):
+        raise ValueError(f"the explainer returned {trained.shape[0]} maps for {len(x)} images")
+    layers = _randomizable(model)
+    if not layers:
+        raise ValueError("the model has no layer with parameters to randomise")
+    shadow = copy.deepcopy(model)
+    modules = dict(shadow.named_modules())
+    maps, sims, rows = [trained], [], []
+    flat0 = trained.reshape(len(x), -1)
+    constant0 = np.ptp(flat0, axis=1) == 0
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for step, (name, _) in enumerate(layers, start=1):
+            with torch.no_grad():
+                modules[name].reset_parameters()
+            now = np.asarray(explain_fn(shadow, x, t, modules[names[0]]), dtype=np.float64)
+            flat = now.reshape(len(x), -1)
+            constant = constant0 | (np.ptp(flat, axis=1) == 0)
+            rho = np.array([np.nan if c else spearmanr(a, b).statistic for a, b, c in zip(flat0, flat, constant)])
+            similarity = float(np.where(constant, 1.0, rho).mean())
+            rows.append({"step": step, "randomized": name or "(model)", "similarity": similarity,
+                         "constant_maps": int(constant.sum()), "changed": int(np.sum(~constant & (rho < threshold))),
+                         "passed": similarity < threshold})
+            maps.append(now)
+            sims.append(rho)
+    return SanityCheck(steps=pd.DataFrame(rows), spearman=np.vstack(sims), maps=np.stack(maps),
+                       threshold=float(threshold))

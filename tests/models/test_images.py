@@ -57,6 +57,17 @@ def test_grad_cam_has_the_input_shape():
     assert maps.min() >= 0.0 and maps.max() <= 1.0
 
 
+def test_cam_layer_is_the_post_activation_output_of_the_last_block():
+    torch.manual_seed(0)
+    model = CompactCNN(n_classes=3).eval()
+    assert isinstance(model.cam_layer, torch.nn.ReLU) and model.cam_layer is model.features[-1]
+    seen = []
+    model.cam_layer.register_forward_hook(lambda m, i, o: seen.append(o))
+    model(torch.randn(2, 3, 40, 40))
+    assert seen[0].shape == (2, 128, 5, 5) and seen[0].min() >= 0  # after BatchNorm and ReLU
+    assert explain.grad_cam(model, torch.randn(2, 3, 40, 40), None, model.cam_layer).shape == (2, 40, 40)
+
+
 def test_small_vit_matches_the_hand_written_reference_size_and_learns():
     vit = SmallViT()  # 28×28 RGB, patches 4, dim 64, 4 blocks, 8 classes
     assert count_parameters(vit) == 206_984

@@ -1,7 +1,8 @@
 """Image classifiers for colour images ``[N, 3, H, W]`` (Part C: flowers, MedMNIST).
 
 - :class:`CompactCNN`: dyplab's network. Conv → BatchNorm → ReLU blocks, global average pooling and
-  one linear layer: about 0.1 M parameters at any image size. ``.last_conv`` is the layer for Grad-CAM.
+  one linear layer: about 0.1 M parameters at any image size. ``.cam_layer`` (the last block's ReLU) is
+  the layer for Grad-CAM.
 - :class:`SimpleCNN`: the earlier course's network, kept for comparison (benchmark and C1). Three
   conv layers without BatchNorm, then *flatten* into a 512-unit fully connected layer: the size of
   that layer grows with the image (51,476,549 parameters at 224×224, 99.8 % of them in ``fc1``).
@@ -73,8 +74,13 @@ class CompactCNN(nn.Module):
 
     @property
     def last_conv(self) -> nn.Conv2d:
-        """The last convolution layer (the usual Grad-CAM layer)."""
+        """The last convolution layer (before its BatchNorm and ReLU)."""
         return [m for m in self.features if isinstance(m, nn.Conv2d)][-1]
+
+    @property
+    def cam_layer(self) -> nn.ReLU:
+        """The ReLU of the last block: its output (after BatchNorm and ReLU) is the map Grad-CAM weights."""
+        return [m for m in self.features if isinstance(m, nn.ReLU)][-1]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         _check_images(x, self.in_channels)
