@@ -25,6 +25,7 @@ DIGESTS = {
     "bonn_eeg": "a1f207e388be4a72c3517345f58cbb6aa6a4587b1bf5f30bcaa51bfbcd3a6f16",
     "fer2013": "ba23a043626a58bb104f5bf743f2127d5207f5adb6ab67f91f0f995381fa8f1e",
     "flowers": "5153a048555c29d6df6a435cd352932e08b778313a808ff5623b1c35860549ea",
+    "flowers_256": "ae1b4ea651cbc748d81bf772b58318bdbbeb07a1f072e5e135f30b11e78d7638",
     "medmnist": "9a87062e2d6c66c2519d1f213607b7a63977739db92b1dc8595f0845a46ed771",
     "mitdb": "d72930abf08c2e1b3b8dbb8ab7aa0e090f2cb765e5a31a186dbe4d1dd7eafb99",
     "mnist": "abca1685336e37aa33a42b8e8886e04e9bd739abb9c10b4340fdb3be3218f9e7",
@@ -38,7 +39,7 @@ DIGESTS = {
 }
 # number of files per folder, from the same table
 FILE_COUNTS = {
-    "bonn_eeg": 6, "fer2013": 35887, "flowers": 401, "medmnist": 2, "mitdb": 147, "mnist": 4, "oasis_mri": 609,
+    "bonn_eeg": 6, "fer2013": 35887, "flowers": 401, "flowers_256": 3485, "medmnist": 2, "mitdb": 147, "mnist": 4, "oasis_mri": 609,
     "oasis_tabular": 2, "tabpfn_demo": 1, "uci_darwin": 4, "uci_glioma": 2, "uci_heart": 5, "uci_parkinsons": 2,
 }
 FER_CLASSES = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"]
