@@ -24,7 +24,7 @@ def _ledger(tmp_path: Path, rows: str) -> Path:
 
 
 @pytest.mark.parametrize("key, is_test", [
-    ("test_acc", True), ("cnn_test_accuracy", True), ("breast_test_auc_mean", True), ("n_test", False),
+    ("test_acc", True), ("cnn_test_accuracy", True), ("breast_test_auc_mean", True), ("n_test", False), ("duplicate_groups_train_test", False),
     ("val_acc", False), ("cv_roc_auc", False), ("latest", False), ("contest_score", False), ("tests_run", False),
 ])
 def test_test_metric_names(key: str, is_test: bool) -> None:

@@ -24,9 +24,9 @@ from pathlib import Path
 
 LEDGER = Path(__file__).with_name("testsett-logg.csv")
 COLUMNS = ("notebook", "date", "commit", "profile", "recipe", "result", "why")
-#: A metric computed on a test split has ``test`` as a word in its key: ``test_acc``, ``cnn_test_auc``
-#: (a count such as ``n_test`` describes the split, it does not evaluate a model on it).
-TEST_METRIC = re.compile(r"^(?!n_).*(^|_)test(_|$)")
+#: A metric computed on a test split has ``test`` as a word in its key: ``test_acc``, ``cnn_test_auc``.
+#: A count that describes the split (``n_test``, ``duplicate_groups_train_test``) evaluates no model on it.
+TEST_METRIC = re.compile(r"^(?!n_)(?!.*train_test).*(^|_)test(_|$)")
 #: Profiles whose runs are development looks (smoke runs check that code runs, on a handful of images).
 LOGGED_PROFILES = ("class", "full")
 ENV_FILE = "DYPLAB_LEDGER"
