@@ -4,6 +4,14 @@ Every dataset is described by a :class:`DatasetInfo` and a manifest of sha256 su
 inside the package (``manifests/<name>.sha256``, the same lines as the course mirror's
 ``SHA256SUMS``). A folder *holds* a dataset when every file of the manifest is there with the
 right checksum, or when every canonical download has been fetched and verified.
+
+Downloads can be redirected for a course server or the offline tests, without touching any loader:
+
+- ``DYPLAB_DOWNLOAD_BASE=http://host:port[/prefix]`` fetches every canonical URL
+  ``https://<host>/<path>`` from ``<base>/<host>/<path>`` instead (a folder laid out by host and path,
+  served by any static web server, e.g. ``python -m http.server``).
+- ``DYPLAB_DOWNLOAD_HASHES=<file>`` replaces the pinned checksum of the canonical URLs the file lists, one
+  ``<sha256>  <canonical URL>`` per line (``sha256sum`` style); every other download keeps its pinned sum.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+from urllib.parse import quote, urlsplit
 
 import numpy as np
 
@@ -240,10 +249,7 @@ def _signature(root: Path, files: list[str]) -> str | None:
 def _expected_files(name: str, layout: str) -> dict[str, str]:
     if layout == "manifest":
         return manifest(name)
-    files = {}
-    for d in info(name).downloads:
-        files[d.filename] = d.sha256
-    return files
+    return {d.filename: download_sha256(d) for d in info(name).downloads}
 
 
 def check_location(name: str, root: Path, *, layout: str = "manifest", force: bool = False,
@@ -343,6 +349,8 @@ def repair(name: str) -> list[str]:
     replaced. Without a good mirror copy a damaged cache file is deleted, so that the next fetch gets it again.
     """
     cache = cache_path(name)
+    if info(name).downloads and check_location(name, cache, layout="download", force=True).ok:
+        return []  # the cache holds the verified canonical download; its files differ from the mirror's by design
     report = check_location(name, cache, force=True)
     damaged = [rel for rel, _, _ in report.corrupt]
     mirror = config.mirror_dir()
@@ -362,6 +370,11 @@ def repair(name: str) -> list[str]:
     return done
 
 
+def _warn_damaged(name: str, report: LocationReport) -> None:
+    warnings.warn(f"the cached copy of {name!r} is damaged ({report.reason()}); it is not used. "
+                  f"Repair it with `dyplab data verify --repair {name}`.", stacklevel=3)
+
+
 def fetch(name: str, *, progress: bool = True, files: Sequence[str] | None = None) -> Path:
     """Return a folder that holds dataset ``name``, verified by sha256.
 
@@ -374,6 +387,7 @@ def fetch(name: str, *, progress: bool = True, files: Sequence[str] | None = Non
     meta = info(name)
     tried: list[tuple[str, str]] = []
     reasons: dict[str, str] = {}
+    damaged = None
     for where, root, layout in locations(name):
         if files is not None and layout != "manifest":
             continue
@@ -381,10 +395,14 @@ def fetch(name: str, *, progress: bool = True, files: Sequence[str] | None = Non
         if report.ok:
             _SOURCES[name] = (where, root)
             return root
-        if where == "cache" and report.status == "corrupt":
-            warnings.warn(f"the cached copy of {name!r} is damaged ({report.reason()}); it is not used. "
-                          f"Repair it with `dyplab data verify --repair {name}`.", stacklevel=2)
+        if where == "cache" and report.status == "corrupt" and damaged is None:
+            damaged = report  # a complete download in the same folder is not damage: warn only when none verifies
+        if where != "cache" and damaged is not None:
+            _warn_damaged(name, damaged)
+            damaged = None
         reasons[where] = report.reason()
+    if damaged is not None:
+        _warn_damaged(name, damaged)
     cache = cache_path(name)
     tried.append(("cache", reasons.get("cache", "not checked")))
     tried.append(("mirror", reasons.get("mirror", "DYPLAB_DATA_MIRROR is not set")))
@@ -451,7 +469,7 @@ def fetch_file(
     elif known_hash is None:
         tried.append(("cache", f"{cached} exists but no published checksum is known to verify it"))
     else:
-        ok, detail = _hash_ok(cached, known_hash)
+        ok, detail = _hash_ok(cached, pinned_hash(url, known_hash) if url else known_hash)
         if ok:
             _SOURCES[name] = ("cache", cached.parent)
             return cached
@@ -479,14 +497,12 @@ def fetch_file(
     elif url is None or known_hash is None:
         tried.append(("download", f"no official URL and checksum known for {filename}{'; ' + hint if hint else ''}"))
     else:
-        import pooch
-
         try:
-            pooch.retrieve(url, known_hash=known_hash, fname=cached.name, path=cached.parent, progressbar=progress)
+            download_file(url, pinned_hash(url, known_hash), cached, progress=progress)
             _SOURCES[name] = ("download", cached.parent)
             return cached
-        except Exception as exc:  # noqa: BLE001 - every failure is reported to the user below
-            tried.append(("download", f"{type(exc).__name__}: {exc}"))
+        except DataError as exc:
+            tried.append(("download", str(exc)))
     raise DataError(_unavailable_message(meta, tried, what=f"{filename} of dataset {name!r}"))
 
 
@@ -523,41 +539,160 @@ def describe_source(name: str) -> str:
 # --------------------------------------------------------------------------- download
 
 
-def _download_all(meta: DatasetInfo, dest: Path, *, progress: bool, files: Sequence[str] | None = None) -> None:
-    """Download (and extract) the dataset's canonical files; with ``files``, only the downloads that are those
-    files when the dataset is published file by file (an archive is always fetched whole)."""
-    import pooch
+DOWNLOAD_BASE_ENV = "DYPLAB_DOWNLOAD_BASE"
+DOWNLOAD_HASHES_ENV = "DYPLAB_DOWNLOAD_HASHES"
 
+
+def download_url(url: str) -> str:
+    """Where the canonical ``url`` is fetched from: itself, or ``<DYPLAB_DOWNLOAD_BASE>/<host>/<path>``.
+
+    The override keeps the host as the first folder and the whole path (and query), so one static web server
+    over a folder laid out ``<host>/<path>`` stands in for every source.
+    """
+    base = os.environ.get(DOWNLOAD_BASE_ENV, "").strip()
+    if not base:
+        return url
+    if not base.startswith(("http://", "https://")):
+        raise DataError(f"{DOWNLOAD_BASE_ENV}={base!r} must start with http:// or https:// "
+                        "(for example http://127.0.0.1:8000)")
+    parts = urlsplit(url)
+    rest = parts.path + (f"?{parts.query}" if parts.query else "")
+    return f"{base.rstrip('/')}/{parts.netloc}{rest}"
+
+
+@functools.lru_cache(maxsize=8)
+def _hash_overrides(path: str, stamp: tuple[int, int]) -> dict[str, str]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{DOWNLOAD_HASHES_ENV}={path}: cannot read the file ({exc})") from exc
+    out = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        digest, _, url = line.partition(" ")
+        digest, url = digest.lower().removeprefix("sha256:"), url.strip()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest) or "://" not in url:
+            raise DataError(f"{DOWNLOAD_HASHES_ENV}={path}, line {lineno}: expected '<sha256>  <canonical URL>', "
+                            f"got {line[:120]!r}")
+        out[url] = digest
+    return out
+
+
+def _overrides() -> dict[str, str]:
+    path = os.environ.get(DOWNLOAD_HASHES_ENV, "").strip()
+    if not path:
+        return {}
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise DataError(f"{DOWNLOAD_HASHES_ENV}={path}: the file does not exist ({exc})") from exc
+    return _hash_overrides(path, (st.st_size, st.st_mtime_ns))  # read again whenever the file changes
+
+
+def pinned_hash(url: str, known_hash: str) -> str:
+    """The checksum a download of ``url`` must have (``"sha256:…"`` or ``"md5:…"``): ``known_hash``, unless
+    ``DYPLAB_DOWNLOAD_HASHES`` lists ``url``."""
+    override = _overrides().get(url)
+    return f"sha256:{override}" if override else known_hash
+
+
+def download_sha256(item: Download) -> str:
+    """The sha256 a :class:`Download` must have (its pinned sum, or the one ``DYPLAB_DOWNLOAD_HASHES`` gives)."""
+    return _overrides().get(item.url, item.sha256)
+
+
+def download_file(url: str, known_hash: str, target: Path, *, progress: bool = True, attempts: int = 2) -> Path:
+    """Download the canonical ``url`` into ``target`` and check ``known_hash`` (``"sha256:…"``/``"md5:…"``).
+
+    The bytes go to a temporary file beside ``target`` that is renamed into place only after the checksum
+    matched, so an interrupted transfer or a wrong file never looks valid. A transfer that breaks off is
+    restarted (``attempts`` in all); a missing file (HTTP error) or a wrong checksum is a :class:`DataError`
+    that names the file, the URL and what to do.
+    """
+    import pooch
+    import requests
+
+    target = Path(target)
+    source = download_url(url)
+    via = f" (via {DOWNLOAD_BASE_ENV}: {source})" if source != url else ""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    downloader = pooch.HTTPDownloader(progressbar=progress, timeout=60)
+    for attempt in range(1, attempts + 1):
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".part", dir=target.parent)
+        os.close(fd)
+        try:
+            try:
+                downloader(source, tmp, None)
+            except requests.HTTPError as exc:
+                status = exc.response.status_code if exc.response is not None else "?"
+                raise DataError(
+                    f"download of {target.name} failed: {url}{via} answered HTTP {status}; nothing was saved. "
+                    "The source may have moved: check your internet connection, run the command again later, "
+                    "or use a course mirror (DYPLAB_DATA_MIRROR)"
+                ) from None
+            except (requests.RequestException, OSError) as exc:
+                if attempt < attempts:
+                    continue
+                raise DataError(
+                    f"download of {target.name} from {url}{via} was interrupted {attempts} times "
+                    f"({type(exc).__name__}: {exc}); nothing was saved. Run the same command again to restart it"
+                ) from None
+            ok, detail = _hash_ok(Path(tmp), known_hash)
+            if not ok:
+                raise ChecksumError(
+                    f"download of {target.name} from {url}{via} has {detail}: the transfer was cut short or the "
+                    "file changed at its source; nothing was saved. Run the command again; if it fails again, "
+                    "use a course mirror (DYPLAB_DATA_MIRROR) and report the checksum"
+                )
+            os.replace(tmp, target)
+            return target
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_BARS_PER_FILE = 10
+
+
+def _download_all(meta: DatasetInfo, dest: Path, *, progress: bool, files: Sequence[str] | None = None) -> None:
+    """Download (and extract) the dataset's canonical files one at a time; with ``files``, only the downloads
+    that are those files when the dataset is published file by file (an archive is always fetched whole).
+
+    Up to :data:`_BARS_PER_FILE` files each get a progress bar; more (e.g. OASIS' 608 files) get one bar over
+    the files."""
     dest.mkdir(parents=True, exist_ok=True)
     wanted = None if files is None or any(d.extract for d in meta.downloads) else set(files)
-    for item in meta.downloads:
-        if wanted is not None and item.filename not in wanted:
-            continue
+    items = [d for d in meta.downloads if wanted is None or d.filename in wanted]
+    if progress and len(items) > _BARS_PER_FILE:
+        from tqdm.auto import tqdm
+
+        items, progress = tqdm(items, desc=f"{meta.name}: files", unit="file"), False
+    for item in items:
+        sha = download_sha256(item)
         target = dest / item.filename
-        if item.extract and _marker(dest, item.filename).is_file():
-            if _marker(dest, item.filename).read_text().strip() == item.sha256:
-                continue
-        if not item.extract and target.is_file() and sha256_file(target) == item.sha256:
+        marker = _marker(dest, item.filename)
+        if item.extract and marker.is_file() and marker.read_text().strip() == sha:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # pooch downloads into a temporary file next to the target, checks the hash and only
-        # then renames it, so an interrupted or corrupt download never looks like a valid file.
-        try:
-            pooch.retrieve(
-                url=item.url,
-                known_hash=f"sha256:{item.sha256}",
-                fname=target.name,
-                path=target.parent,
-                progressbar=progress,
-            )
-        except ValueError as exc:
-            raise ChecksumError(
-                f"download of {item.url} did not match the expected sha256 {item.sha256}; "
-                f"nothing was saved ({exc})"
-            ) from exc
+        if not item.extract and target.is_file() and sha256_file(target) == sha:
+            continue
+        download_file(item.url, f"sha256:{sha}", target, progress=progress)
         if item.extract:
             safe_extract(target, dest)
-            _marker(dest, item.filename).write_text(item.sha256)
+            marker.write_text(sha)
+
+
+def sourced_downloads(listing: str, base_url: str, filename: Callable[[str], str]) -> tuple[Download, ...]:
+    """Downloads declared by a shipped ``manifests/<listing>`` in ``sha256sum`` form, paths relative to ``base_url``.
+
+    For datasets whose files are published one by one under a pinned address (e.g. a raw GitHub commit);
+    ``filename`` maps a source path to the file's name in the dataset folder.
+    """
+    text = (resources.files("dyplab.data") / "manifests" / listing).read_text(encoding="utf-8")
+    return tuple(Download(url=base_url + quote(rel), sha256=digest, filename=filename(rel))
+                 for rel, digest in parse_sha256sums(text).items())
 
 
 def safe_extract(archive: Path, dest: Path) -> list[Path]:

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ._core import ChecksumError, DataError, DatasetInfo, fetch, parse_sha256sums, register
+from ._core import ChecksumError, DataError, DatasetInfo, Download, fetch, parse_sha256sums, register
 from .labeled import LabeledData
 
 NAME = "bonn_eeg"
 SAMPLING_RATE_HZ = 173.61
+#: The download: all 500 original text files (folders ``A_Z/`` ... ``E_S/``) in one zip at a pinned GitHub commit;
+#: the mirror's ``setX.zip`` hold the same members under ``setX/``.
+ARCHIVE = "Bonn EEG dataset.zip"
 
 INFO = register(
     DatasetInfo(
@@ -26,6 +29,14 @@ INFO = register(
         "time series of brain electrical activity. Phys. Rev. E 64, 061907 (2001).",
         homepage="https://www.upf.edu/web/ntsa/downloads",
         used_in="A2, F2",
+        downloads=(
+            Download(
+                "https://raw.githubusercontent.com/RYH2077/EEG-Epilepsy-Datasets/"
+                "185859ab48bc701c9a10f6bb2b5f76d8e28e4003/Bonn%20EEG%20dataset.zip",
+                "f4c2dc52fd5320d4404fcbc6ecb9db69a4a7e408df4e3d5456530343dbcb75ad",
+                ARCHIVE,
+            ),
+        ),
         manual="download Z.zip, O.zip, N.zip, F.zip and S.zip from https://www.upf.edu/web/ntsa/downloads, "
         "repack them as setA.zip ... setE.zip (one folder setX/ each) in the course mirror layout, "
         "or use the course mirror.",
@@ -85,12 +96,14 @@ def _parse_member(raw: bytes, where: str) -> np.ndarray:
     return values.astype(np.float32)
 
 
-def read_set(archive: Path, letter: str, *, checksums: dict[str, str] | None = None) -> tuple[np.ndarray, list[str]]:
+def read_set(archive: Path, letter: str, *, checksums: dict[str, str] | None = None,
+             prefix: str | None = None) -> tuple[np.ndarray, list[str]]:
     """Read one ``setX.zip`` in place (no extraction): ``(X float32 [n, 4097], member names)``.
 
-    Members are the ``setX/*.txt`` files, matched case-insensitively (set C uses ``.TXT``), in sorted
-    order. With ``checksums`` (``"setX/name" -> sha256``, as in ``MEMBERS.sha256``) every member is
-    verified and the archive must hold exactly the listed members of this set.
+    Members are the ``setX/*.txt`` files (or those under ``prefix``, e.g. ``A_Z/`` in the downloaded
+    archive), matched case-insensitively (set C uses ``.TXT``), in sorted order. With ``checksums``
+    (``"setX/name" -> sha256``, as in ``MEMBERS.sha256``) every member is verified and the archive must hold
+    exactly the listed members of this set.
     """
     archive = Path(archive)
     if not archive.is_file():
@@ -100,7 +113,7 @@ def read_set(archive: Path, letter: str, *, checksums: dict[str, str] | None = N
     except zipfile.BadZipFile as exc:
         raise DataError(f"{archive} is not a readable zip file ({exc})") from None
     with zf:
-        prefix = f"set{letter}/"
+        prefix = prefix or f"set{letter}/"
         names = sorted(
             n for n in zf.namelist() if n.startswith(prefix) and n.lower().endswith(".txt") and not n.endswith("/")
         )
@@ -138,8 +151,8 @@ def load(sets: str = SETS, *, root: Path | None = None, verify: bool = True) -> 
       one segment must stay on one side of a split.
 
     Rows come set by set in the order of ``sets``, members sorted by name (``Z001``...``Z100``).
-    ``root`` defaults to :func:`dyplab.data.fetch("bonn_eeg")` (cache or course mirror, read in
-    place). With ``verify`` every member is checked against ``MEMBERS.sha256`` when that file is in
+    ``root`` defaults to :func:`dyplab.data.fetch("bonn_eeg")` (cache, course mirror or the
+    downloaded archive, read in place). With ``verify`` every member is checked against ``MEMBERS.sha256`` when that file is in
     ``root``.
     """
     sets = _check_sets(sets)
@@ -150,7 +163,10 @@ def load(sets: str = SETS, *, root: Path | None = None, verify: bool = True) -> 
         checksums = parse_sha256sums(members_file.read_text(encoding="utf-8"))
     blocks, labels, recordings = [], [], []
     for k, letter in enumerate(sets):
-        X, members = read_set(root / f"set{letter}.zip", letter, checksums=checksums)
+        if (root / f"set{letter}.zip").is_file() or not (root / ARCHIVE).is_file():
+            X, members = read_set(root / f"set{letter}.zip", letter, checksums=checksums)
+        else:  # the downloaded archive (verified by its sha256 as a whole)
+            X, members = read_set(root / ARCHIVE, letter, prefix=f"{letter}_{ORIGINAL_LETTER[letter]}/")
         blocks.append(X)
         labels.append(np.full(len(X), k, dtype=np.int64))
         recordings += [f"{letter}/{Path(m).stem}" for m in members]

@@ -11,7 +11,7 @@ import pandas as pd
 from PIL import Image
 
 from .. import config
-from ._core import DataError, DatasetInfo, fetch, register, require_columns
+from ._core import DataError, DatasetInfo, Download, fetch, register, require_columns, sourced_downloads
 from .labeled import LabeledData
 
 MRI_NAME = "oasis_mri"
@@ -21,6 +21,37 @@ _CITATION = (
     "Marcus DS, Wang TH, Parker J, Csernansky JG, Morris JC, Buckner RL. Open Access Series of Imaging "
     "Studies (OASIS): cross-sectional MRI data in young, middle aged, nondemented, and demented older adults. "
     "J Cogn Neurosci 19(9):1498-1507 (2007)."
+)
+
+# Every file is fetched from the pinned commit of the public repository named in the mirror's SOURCE.md, one at a
+# time, and checked against a sha256 taken from the mirror's copy: the slices are the mirror's bytes (their paths
+# found by git blob id), the volumes the uncompressed .nii that the mirror's .nii.gz decompress to, the table the
+# source file with the one empty column that the mirror dropped.
+_RAW = "https://raw.githubusercontent.com/"
+_SLICES_BASE = _RAW + "enemy537/Multi-ModalCNN/89bd641a8599b020e93cd426beb542d16c79f6fc/"
+_VOLUMES_BASE = _RAW + "Pattiecodes/alzheimers-prediction-model/6ff0ec6db00bd52b98f69d2625509e0b134f39a9/"
+_TABLES_BASE = _RAW + "stefanocovone/Alzherimer/e2880c539990431efe2a93ed57ef03f8d5b14422/"
+_SLICE_FOLDERS = {"CV_AXIAL": "axial", "CV_CORONAL": "coronal", "CV_SARGITAL": "sagittal"}  # sic: SARGITAL
+
+
+def _slice_file(source: str) -> str:
+    """``CV_AXIAL/fold_0/train/0.0/OAS1_0001_MR1_a.jpg`` -> ``slices_t88/axial/OAS1_0001_MR1_a.jpg``."""
+    return f"slices_t88/{_SLICE_FOLDERS[source.split('/', 1)[0]]}/{source.rsplit('/', 1)[1]}"
+
+
+def _volume_file(source: str) -> str:
+    """``oasis/OASIS/OAS1_0001_MR1_....nii`` -> ``volumes_mni152_2mm/OAS1_0001_MR1_....nii``."""
+    return "volumes_mni152_2mm/" + source.rsplit("/", 1)[1]
+
+
+MRI_DOWNLOADS = (
+    Download(
+        _RAW + "Ashritha125/DespressionClassifier/d8da31121b9a853d9f16d0e20df7bb004ffa5c52/oasis_cross-sectional.csv",
+        "476319903fe6c9650a4355cf0d124afad8b45285e51997d8bbd48845af1de842",
+        "oasis_cross-sectional.csv",
+    ),
+    *sourced_downloads("oasis_mri-slices.sha256", _SLICES_BASE, _slice_file),
+    *sourced_downloads("oasis_mri-volumes.sha256", _VOLUMES_BASE, _volume_file),
 )
 
 MRI_INFO = register(
@@ -33,8 +64,10 @@ MRI_INFO = register(
         citation=_CITATION,
         homepage="https://sites.wustl.edu/oasisbrains/",
         used_in="D1",
-        manual="register at https://sites.wustl.edu/oasisbrains/ and download OASIS-1, or use the course mirror; "
-        "online, nilearn.datasets.fetch_oasis_vbm() gives VBM maps as an alternative source.",
+        downloads=MRI_DOWNLOADS,
+        manual="the full OASIS-1 release: register at https://sites.wustl.edu/oasisbrains/.",
+        notes="Downloaded, the volumes are the uncompressed .nii files of their source (the mirror holds them as "
+        ".nii.gz) and the table has the source's extra empty column 'depression_diagnosis'.",
     )
 )
 
@@ -47,6 +80,13 @@ TABULAR_INFO = register(
         citation=_CITATION,
         homepage="https://sites.wustl.edu/oasisbrains/",
         used_in="D1",
+        downloads=tuple(
+            Download(_TABLES_BASE + f, digest, f)
+            for f, digest in (
+                ("oasis_cross-sectional.csv", "059f0c5ea237a20e1455c2a22decac1224f542bf108d7befd0e12a9b48abfe57"),
+                ("oasis_longitudinal.csv", "d2f0a15ff35fa4a65c35c064b848fc1b396e9d2f4aec935c88d6e1588d31d40e"),
+            )
+        ),
         manual="download 'MRI and Alzheimers' from https://www.kaggle.com/datasets/jboysen/mri-and-alzheimers "
         "(oasis_cross-sectional.csv, oasis_longitudinal.csv) into the cache folder named above.",
     )
@@ -236,13 +276,14 @@ def load_slices(
 
 
 def volumes() -> pd.DataFrame:
-    """The MNI152 2 mm T1 volumes: ``subject_id``, ``session_id``, ``path`` (``.nii.gz``), ``cdr``,
-    ``label`` and the clinical variables as in :func:`slices`. 19 subjects in the mirror (9 CDR 0, 10 CDR > 0, incl. two CDR 2)."""
+    """The MNI152 2 mm T1 volumes: ``subject_id``, ``session_id``, ``path`` (``.nii.gz`` from the mirror, ``.nii``
+    when downloaded), ``cdr``, ``label`` and the clinical variables as in :func:`slices`. 19 subjects
+    (9 CDR 0, 10 CDR > 0, incl. two CDR 2)."""
     root = _mri_root()
     folder = root / "volumes_mni152_2mm"
-    paths = sorted(folder.glob("OAS1_*_MR?_*.nii.gz"))
+    paths = sorted(folder.glob("OAS1_*_MR?_*.nii.gz")) or sorted(folder.glob("OAS1_*_MR?_*.nii"))
     if not paths:
-        raise DataError(f"no OASIS volumes (OAS1_xxxx_MRn_*.nii.gz) in {folder}")
+        raise DataError(f"no OASIS volumes (OAS1_xxxx_MRn_*.nii.gz or .nii) in {folder}")
     frame = pd.DataFrame(
         {"subject_id": [p.name[:9] for p in paths], "session_id": [p.name[:13] for p in paths], "path": paths}
     )

@@ -21,7 +21,7 @@ INFO = register(
         used_in="F1",
         downloads=(
             Download(
-                "https://github.com/PriorLabs/TabPFNDemoFiles/raw/main/thebat.npy",
+                "https://raw.githubusercontent.com/PriorLabs/TabPFNDemoFiles/739f01e036c5100aba89b39d8a36394b053afa05/thebat.npy",
                 "e9540c483e22a0167ecfd6c1dcda213cfde7c878e5da5e4bd7ce3c0e8ddd9fb8",
                 "thebat.npy",
             ),

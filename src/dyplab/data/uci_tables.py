@@ -69,6 +69,19 @@ GLIOMA_INFO = register(
         "Repository (2022). https://doi.org/10.24432/C5R62J",
         homepage="https://archive.ics.uci.edu/dataset/759/glioma+grading+clinical+and+mutation+features+dataset",
         used_in="F2",
+        # UCI publishes no checksum for its zip; the two CSV files are fetched from a pinned GitHub commit instead
+        downloads=tuple(
+            Download(
+                "https://raw.githubusercontent.com/diogotvf7/feup-ia-project2/"
+                f"7d6a57036ad2b1676cd6f0ac436b8c9a190f4fe6/dataset/{f}",
+                digest,
+                f,
+            )
+            for f, digest in (
+                ("TCGA_InfoWithGrade.csv", "1b25614ff94c8cf95f80f2c91c33e69843044c62283332690c9ff88f195144a1"),
+                ("TCGA_GBM_LGG_Mutations_all.csv", "6c617f370467b99e3d9b17633ac735fb900801fd6ffc8cc865344067e84b6312"),
+            )
+        ),
         manual="download the archive from the dataset page above (TCGA_InfoWithGrade.csv, "
         "TCGA_GBM_LGG_Mutations_all.csv) into the cache folder named above, or use the course mirror.",
     )
