@@ -71,3 +71,16 @@ def test_oof_torch_on_tiny_images():
                                  val_size=0.5)
     assert P.shape == (24, 1) and np.isfinite(P).all() and ((P >= 0) & (P <= 1)).all()
     assert log["n_test"].sum() == 24 and list(log.columns[:2]) == ["fold", "repeat"]
+
+
+def test_threshold_for_sensitivity_pools_the_repeats():
+    y = np.array([0, 0, 1, 1, 1])
+    P = np.array([[0.1, 0.2], [0.6, 0.3], [0.4, 0.5], [0.7, 0.8], [0.9, 0.35]])
+    # pooled positives score 0.4, 0.7, 0.9, 0.5, 0.8, 0.35: sensitivity 5/6 first reached at 0.4
+    t = crossval.threshold_for_sensitivity(y, P, target=0.8)
+    assert t == pytest.approx(0.4)
+    pooled = np.concatenate([P[y == 1, 0], P[y == 1, 1]])
+    assert (pooled >= t).mean() >= 0.8
+    assert crossval.threshold_for_sensitivity(y, P, target=1.0) == pytest.approx(0.35)
+    with pytest.raises(ValueError, match="missing probabilities"):
+        crossval.threshold_for_sensitivity(y, np.where(P > 0.85, np.nan, P))

@@ -22,7 +22,8 @@ from scipy.stats import rankdata
 
 from . import metrics, splits
 
-__all__ = ["METRICS", "compare", "oof_sklearn", "oof_torch", "per_repeat", "summarize", "verdict"]
+__all__ = ["METRICS", "compare", "oof_sklearn", "oof_torch", "per_repeat", "summarize", "threshold_for_sensitivity",
+           "verdict"]
 
 Folds = Sequence[tuple[np.ndarray, np.ndarray]]
 
@@ -152,6 +153,16 @@ def per_repeat(y: np.ndarray, P: np.ndarray) -> pd.DataFrame:
     """Each metric of :data:`METRICS` for each repeat (rows = repeats)."""
     y, P = _check(y, P)
     return pd.DataFrame([{m: f(y, P[:, r]) for m, f in METRICS.items()} for r in range(P.shape[1])])
+
+
+def threshold_for_sensitivity(y: np.ndarray, P: np.ndarray, target: float = 0.85) -> float:
+    """A decision threshold chosen on out-of-fold probabilities: the highest one whose sensitivity, with
+    all repeats pooled, is at least ``target`` (:func:`dyplab.metrics.threshold_for_sensitivity`).
+
+    Every example was unseen by the model that scored it, so the threshold is chosen without a test set.
+    """
+    y, P = _check(y, P)
+    return metrics.threshold_for_sensitivity(np.tile(y, P.shape[1]), P.T.reshape(-1), target)
 
 
 def _mean_over_repeats(f: Callable) -> Callable:

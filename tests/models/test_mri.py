@@ -88,3 +88,46 @@ def test_shift_rotate_is_small_seeded_and_shape_preserving():
         ShiftRotate(seed=0)(np.zeros((2, 3, 8, 8)))
     with pytest.raises(ValueError, match="max_shift"):
         ShiftRotate(max_shift=0.7)
+
+
+def test_protocol_parts_are_disjoint_subjects_and_keep_the_test_set():
+    from dyplab import splits
+    from dyplab.models import mri
+
+    y = np.arange(120) % 2
+    groups = np.repeat([f"s{i:03d}" for i in range(60)], 2)
+    parts = mri.protocol_parts(y, groups)
+    assert sorted(np.concatenate(parts).tolist()) == list(range(120))
+    for a, b in [(parts.cv, parts.select), (parts.cv, parts.test), (parts.select, parts.test)]:
+        assert not set(groups[a]) & set(groups[b])
+    assert 0.2 < len(parts.select) / 120 < 0.45 and 0.08 < len(parts.test) / 120 < 0.25
+    # the test set is cut first: the same as a plain train/val/test split with the same test share
+    plain = splits.train_val_test(y, val_size=0.15, test_size=mri.TEST_SHARE, seed=42, groups=groups)
+    assert sorted(parts.test.tolist()) == sorted(plain.test.tolist())
+
+
+def test_recipe_builds_its_model_and_takes_its_views():
+    from dyplab.models import mri
+
+    X = np.stack([np.full((4, 20, 20), v, dtype=np.float32) for v in range(3)], axis=1)  # view v is all v
+    planes = ["axial", "coronal", "sagittal"]
+    one = mri.Recipe(views=("coronal",), width=4)
+    assert isinstance(one.model(), ViewCNN) and one.inputs(X, planes).shape == (4, 20, 20)
+    assert float(one.inputs(X, planes).max()) == 1.0
+    three = mri.Recipe(width=4)
+    assert isinstance(three.model(), ThreeViewCNN) and three.inputs(X, planes).shape == (4, 3, 20, 20)
+    assert three.fit_kwargs()["max_epochs"] == three.max_epochs
+    assert three.scaled(size=32, max_epochs=2).size == 32 and three.scaled(max_epochs=2).width == 4
+    assert "tre snitt" in three.describe() and "koronalt" in one.describe()
+    assert three.with_views("axial").view_text == "aksialt" and three.with_views("axial").width == 4
+    from dyplab.data import LabeledData
+
+    data = LabeledData(X=X, y=np.array([0, 1, 0, 1]), class_names=["a", "b"])
+    assert one.select(data, planes).X.shape == (4, 20, 20) and data.X.shape == (4, 3, 20, 20)
+    with pytest.raises(ValueError, match="not among the loaded planes"):
+        one.inputs(X[:, :1], ["axial"])
+    with pytest.raises(ValueError, match=r"must be \[N, 3, H, W\]"):
+        three.inputs(X[:, 0], planes)
+    with pytest.raises(ValueError, match="at least one view"):
+        mri.Recipe(views=())
+    assert mri.RECIPE in mri.CANDIDATES.values()

@@ -10,19 +10,32 @@
 
 ``cam_layer(...)`` gives the last convolutional feature map of a view, the layer for
 :func:`dyplab.explain.grad_cam`.
+
+D1's protocol lives here too, so that the notebook and ``benchmarks/mri_recipe_selection.py`` share it:
+
+- :func:`protocol_parts` splits the subjects into three disjoint parts: a test set, a *selection part* on
+  which the benchmark chooses the recipe, and a *cross-validation part* on which the notebook compares
+  the models. The reported cross-validation never scores a subject the recipe was chosen on.
+- :class:`Recipe` is one CNN recipe (views, image size, width, training settings); :data:`CANDIDATES`
+  are the recipes the benchmark compares and :data:`RECIPE` is the one it chose.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["ShiftRotate", "ThreeViewCNN", "ViewCNN"]
+from .. import splits
+
+__all__ = ["CANDIDATES", "RECIPE", "SELECTION_SHARE", "TEST_SHARE", "Parts", "Recipe", "ShiftRotate",
+           "ThreeViewCNN", "ViewCNN", "protocol_parts"]
 
 
 def _block(c_in: int, c_out: int, *, pool: bool, groups: int = 1) -> nn.Sequential:
@@ -137,3 +150,126 @@ class ShiftRotate:
         theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
         grid = F.affine_grid(theta, [n, 1, *t.shape[-2:]], align_corners=False)
         return F.grid_sample(t.unsqueeze(1), grid, mode="bilinear", padding_mode="zeros", align_corners=False)[:, 0]
+
+
+# ------------------------------------------------------------------------------------ D1's protocol
+
+TEST_SHARE = 0.15
+"""Share of the subjects held out as D1's test set (cut first, so it does not depend on the other shares)."""
+SELECTION_SHARE = 0.30
+"""Share of all subjects (about a third of the rest) on which ``benchmarks/mri_recipe_selection.py`` chooses."""
+
+
+class Parts(NamedTuple):
+    """Sorted row indices of D1's three disjoint parts (whole subjects)."""
+
+    cv: np.ndarray
+    select: np.ndarray
+    test: np.ndarray
+
+
+def protocol_parts(y: Any, groups: Any, *, seed: int = 42) -> Parts:
+    """Split rows by subject into the cross-validation part, the recipe-selection part and the test set.
+
+    Stratified on ``y`` and grouped by ``groups`` (:func:`dyplab.splits.train_val_test`); the test set is
+    cut first (:data:`TEST_SHARE`), then the selection part (:data:`SELECTION_SHARE` of all rows).
+    """
+    part = splits.train_val_test(y, val_size=SELECTION_SHARE, test_size=TEST_SHARE, seed=seed, groups=groups)
+    out = Parts(np.sort(part.train), np.sort(part.val), np.sort(part.test))
+    splits.check_disjoint(*out, groups=groups)
+    return out
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One D1 CNN recipe: which views, image size, network width, augmentation and training settings.
+
+    One view gives a :class:`ViewCNN`, several a :class:`ThreeViewCNN` (late fusion, one branch per view).
+    """
+
+    views: tuple[str, ...] = ("axial", "coronal", "sagittal")
+    size: int = 48
+    width: int = 8
+    lr: float = 3e-3
+    weight_decay: float = 1e-3
+    max_epochs: int = 20
+    patience: int = 6
+    batch_size: int = 16
+    max_degrees: float = 8.0
+    max_shift: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not self.views:
+            raise ValueError("a recipe needs at least one view")
+        if self.size < 16 or self.width < 1 or self.max_epochs < 1:
+            raise ValueError(f"need size >= 16, width >= 1 and max_epochs >= 1; got {self.size}, {self.width}, "
+                             f"{self.max_epochs}")
+
+    def model(self, n_classes: int = 2) -> nn.Module:
+        """A freshly initialised network for this recipe (seed before calling it)."""
+        if len(self.views) == 1:
+            return ViewCNN(n_classes, width=self.width)
+        return ThreeViewCNN(n_classes, n_views=len(self.views), width=self.width)
+
+    def augment(self, seed: int | None = None) -> ShiftRotate:
+        """The recipe's training augmentation (each view its own small rotation and shift)."""
+        return ShiftRotate(self.max_degrees, self.max_shift, seed=seed)
+
+    def fit_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`dyplab.training.fit` / :func:`dyplab.crossval.oof_torch`."""
+        return {"max_epochs": self.max_epochs, "patience": self.patience, "lr": self.lr,
+                "weight_decay": self.weight_decay, "batch_size": self.batch_size}
+
+    def inputs(self, X: np.ndarray, planes: Sequence[str]) -> np.ndarray:
+        """This recipe's views taken from ``X [N, len(planes), H, W]`` (``[N, H, W]`` for one view)."""
+        X = np.asarray(X)
+        planes = list(planes)
+        if X.ndim != 4 or X.shape[1] != len(planes):
+            raise ValueError(f"X must be [N, {len(planes)}, H, W] with one channel per plane {planes}; "
+                             f"got shape {X.shape}")
+        missing = [v for v in self.views if v not in planes]
+        if missing:
+            raise ValueError(f"the recipe's views {missing} are not among the loaded planes {planes}")
+        index = [planes.index(v) for v in self.views]
+        return X[:, index[0]] if len(index) == 1 else X[:, index]
+
+    def select(self, data: Any, planes: Sequence[str]) -> Any:
+        """A copy of a :class:`~dyplab.data.LabeledData` whose ``X`` holds only this recipe's views."""
+        return replace(data, X=self.inputs(data.X, planes))
+
+    def with_views(self, *views: str) -> Recipe:
+        """The same recipe on other views (e.g. the one-view contrast of a three-view recipe)."""
+        return replace(self, views=tuple(views))
+
+    def scaled(self, *, size: int | None = None, width: int | None = None, max_epochs: int | None = None) -> Recipe:
+        """The same recipe made smaller (e.g. for the smoke profile)."""
+        return replace(self, size=size or self.size, width=width or self.width,
+                       max_epochs=max_epochs or self.max_epochs)
+
+    @property
+    def view_text(self) -> str:
+        """The views in Norwegian: ``"tre snitt"`` or e.g. ``"aksialt"``."""
+        names = {"axial": "aksialt", "coronal": "koronalt", "sagittal": "sagittalt"}
+        return "tre snitt" if len(self.views) == 3 else " + ".join(names.get(v, v) for v in self.views)
+
+    def describe(self) -> str:
+        """Short Norwegian text: views, size, width, epochs and learning rate."""
+        views = f"{self.view_text} (sen fusjon)" if len(self.views) > 1 else self.view_text
+        return (f"{views}, {self.size}×{self.size} px, bredde {self.width}, maks {self.max_epochs} epoker "
+                f"(tålmodighet {self.patience}), Adam lr {self.lr:g}, batch {self.batch_size}")
+
+
+_PREVIOUS = Recipe()
+CANDIDATES: dict[str, Recipe] = {
+    "tre snitt, 48 px, bredde 8 (forrige oppskrift)": _PREVIOUS,
+    "aksialt, 48 px, bredde 8": replace(_PREVIOUS, views=("axial",)),
+    "koronalt, 48 px, bredde 8": replace(_PREVIOUS, views=("coronal",)),
+    "tre snitt, 64 px, bredde 8": replace(_PREVIOUS, size=64),
+    "tre snitt, 48 px, bredde 16": replace(_PREVIOUS, width=16),
+    "tre snitt, 48 px, bredde 8, 40 epoker": replace(_PREVIOUS, max_epochs=40, patience=10),
+}
+"""The recipes ``benchmarks/mri_recipe_selection.py`` compares on the selection part."""
+
+RECIPE: Recipe = CANDIDATES["aksialt, 48 px, bredde 8"]
+"""The recipe the benchmark chose: highest mean ROC AUC on the selection part (0.565, 4 folds x 3 repeats; the
+teacher's guide, Del D, has every candidate's printed line). The margins between candidates are small."""
