@@ -1,8 +1,11 @@
 """Benchmark: dyplab's FER2013 recipe (E2) against the earlier EmotionNet recipe, on the official 7-class split.
 
 Both models are trained in this one process, one after the other, on the same data: the official train
-folder with a stratified 10 % validation part (seed 42) and tested once on the official test folder
-(7,178 images, PublicTest + PrivateTest). Both fits restore their best validation epoch.
+folder with a stratified 10 % validation part (seed 42) and evaluated on the official test folder
+(7,178 images, PublicTest + PrivateTest), E3's test set. Both fits restore their best validation epoch.
+A full run (no ``--limit-per-class``) from a git checkout is a look at that test set, so it adds a row for E3 to
+the test-set ledger (``dyplab.course.ledger``); never choose a recipe from its numbers
+(``benchmarks/fer_recipe_selection.py`` chooses on validation).
 
 - original: ``EmotionNet`` (1.7 M parameters), Adam 1e-3 with weight decay 1e-4, batch 32, 30 epochs,
   learning rate halved after 5 epochs without improvement, early stopping after 10 (on validation
@@ -31,6 +34,7 @@ from torch import nn
 
 import dyplab
 from dyplab import faces, metrics, training
+from dyplab.course import ledger
 from dyplab.course.report import comparison_line, format_run
 from dyplab.data import fer2013
 from dyplab.models.faces import EmotionNet, FaceAugment
@@ -81,6 +85,11 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
         print(format_run(rows["dyplab"]), flush=True)
 
     comparison_line("fer_cnn", rows["dyplab"], rows.get("original"))
+    if args.limit_per_class is None:
+        looks = {f"test_acc_{name}": row["test_acc"] for name, row in rows.items()}
+        recipe = f"benchmarks/fer_cnn.py: dyplab {args.epochs_dyplab} epoker" + (
+            f", EmotionNet {args.epochs_original} epoker" if "original" in rows else "")
+        ledger.record_look("E3", looks, profile="full", recipe=recipe, why="benchmark mot den gamle oppskriften")
     return rows
 
 
