@@ -2,9 +2,14 @@
 
     python scripts/train_pfn.py                       # the shipped settings (about 40 min on one CPU thread)
     python scripts/train_pfn.py --steps 200 --out /tmp/pfn.pt   # a quick check that it learns
+    python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,2000,3000,4000,5000
+        # the shipped run again, keeping the network after 1000, 2000, ... steps (``<name>_step1000.pt``, ...)
+        # for benchmarks/pfn_selection.py, which chooses the pre-training length among them
 
 Deterministic for a given --seed: one CPU thread, seeded numpy and torch. Writes the checkpoint and, next to it,
-``<name>.json`` (settings, log and time) and ``<name>.log`` (the printed log).
+``<name>.json`` (settings, log and time) and ``<name>.log`` (the printed log). A snapshot at step k is the network
+of this very run after k steps (same learning-rate schedule, which decays over ``--steps``), so one run gives every
+candidate length up to ``--steps``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,22 @@ from dyplab.pfn.train import TrainConfig, pretrain, save
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "dyplab" / "pfn" / "weights" / "tabular_pfn.pt"
 
 
+def snapshot_path(out: Path, step: int) -> Path:
+    """Where the network after ``step`` steps of the run writing ``out`` is kept."""
+    return out.with_name(f"{out.stem}_step{step}{out.suffix}")
+
+
+def parse_steps(text: str) -> tuple[int, ...]:
+    """``"1000,2000"`` -> ``(1000, 2000)``; positive integers only."""
+    try:
+        steps = tuple(int(t) for t in text.split(",") if t.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--snapshots {text!r}: expected comma-separated integers") from exc
+    if any(k <= 0 for k in steps):
+        raise argparse.ArgumentTypeError(f"--snapshots {text!r}: steps must be positive")
+    return steps
+
+
 def main(argv: list[str] | None = None) -> int:
     defaults = TrainConfig()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -30,7 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-rows", type=int, default=defaults.batch_rows)
     ap.add_argument("--lr", type=float, default=defaults.lr)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--snapshots", type=parse_steps, default=(),
+                    help="comma-separated steps at which to keep the network as <name>_step<k>.pt")
     args = ap.parse_args(argv)
+    bad = [k for k in args.snapshots if k > args.steps or k % defaults.log_every]
+    if bad:
+        ap.error(f"--snapshots {bad}: a snapshot step must be a multiple of {defaults.log_every} (the log interval) "
+                 f"and at most --steps {args.steps}")
     torch.set_num_threads(1)  # deterministic and polite on a shared CPU, whatever DYPLAB_THREADS says
     cfg = TrainConfig(seed=args.seed, steps=args.steps, batch_rows=args.batch_rows, lr=args.lr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -42,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             fh.flush()
 
         log(f"settings: {json.dumps(asdict(cfg))}")
-        def snapshot(model, rows) -> None:  # an intermediate checkpoint every 5 log lines
+        def snapshot(model, rows) -> None:  # an intermediate checkpoint every 5 log lines, and the requested steps
             if len(rows) % 5 == 0:
                 save(model, cfg, rows, args.out)
+            if rows[-1]["step"] in args.snapshots:
+                save(model, cfg, rows, snapshot_path(args.out, rows[-1]["step"]))
 
         model, rows = pretrain(cfg, log=log, on_log=snapshot)
     save(model, cfg, rows, args.out)

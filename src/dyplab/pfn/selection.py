@@ -1,0 +1,195 @@
+"""Choosing the PFN's settings without the evaluation tables: development tables and held-out prior draws.
+
+F1 and F2 report the PFN on six tables (:data:`EVALUATION_TABLES`). Settings of the PFN (the pre-training
+length, the feature cap ``max_features``) must not be chosen on them. This module scores candidate settings on
+other tables only:
+
+- five small binary tables that ship with scikit-learn or dyplab and are none of the six: wine (cultivar 1 vs the
+  others), iris (versicolor vs virginica), diabetes (progression above the median), digits (3 vs 8, 64 pixel
+  features: the one wide table) and Cleveland heart disease (missing values imputed inside each fold);
+- synthetic tables drawn from the pre-training prior with a seed the pre-training never used, narrow (2-24
+  features) and wide (30-80 features, wider than any pre-training table, so the feature cap matters).
+
+Each real table is scored by the mean fold ROC AUC over repeated stratified folds (the same folds for every
+candidate); each group of prior draws by the mean ROC AUC on the draws' own query rows. The criterion is the
+mean over these seven scores; the highest wins. ``benchmarks/pfn_selection.py`` runs it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from .. import splits
+from ..data import LabeledData
+from .prior import PriorConfig, Task, sample_task
+
+EVALUATION_TABLES = ("Parkinson", "Brystkreft", "DARWIN", "Gliom", "EEG A/E", "EEG A/D")
+"""The six tables F1 and F2 report; never used to choose a PFN setting."""
+
+RECORD = Path(__file__).resolve().parent / "weights" / "selection.json"
+"""The last full run of ``benchmarks/pfn_selection.py``: candidates, scores and choice (shipped with the weights)."""
+
+PRIOR_SEED = 20_261_207
+"""Seed of the held-out prior draws (pre-training uses seeds 0, 1, ...; this one was never used for it)."""
+
+
+def _binary(X, y, class_names: Sequence[str]) -> LabeledData:
+    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=np.float64))
+    return LabeledData(frame.reset_index(drop=True), np.asarray(y, dtype=np.int64), list(class_names))
+
+
+def dev_tables() -> dict[str, LabeledData]:
+    """The five development tables (binary, none of :data:`EVALUATION_TABLES`); heart has NaN (impute in the fold)."""
+    from sklearn.datasets import load_diabetes, load_digits, load_iris, load_wine
+
+    from ..data import heart
+
+    out: dict[str, LabeledData] = {}
+    wine = load_wine(as_frame=True)
+    out["wine"] = _binary(wine.data, wine.target.to_numpy() == 0, ["kultivar 2-3", "kultivar 1"])
+    iris = load_iris(as_frame=True)
+    keep = iris.target.to_numpy() > 0
+    out["iris"] = _binary(iris.data[keep], iris.target.to_numpy()[keep] == 2, ["versicolor", "virginica"])
+    diabetes = load_diabetes(as_frame=True)
+    target = diabetes.target.to_numpy()
+    out["diabetes"] = _binary(diabetes.data, target > np.median(target), ["lav progresjon", "høy progresjon"])
+    digits = load_digits()
+    keep = np.isin(digits.target, (3, 8))
+    out["digits 3/8"] = _binary(digits.data[keep], digits.target[keep] == 8, ["3", "8"])
+    frame = heart.load("cleveland")
+    out["heart"] = _binary(frame[list(heart.FEATURES)], frame["target"], ["frisk", "hjertesykdom"])
+    clash = set(out) & {t.lower() for t in EVALUATION_TABLES}
+    if clash:
+        raise RuntimeError(f"development tables overlap the evaluation tables: {sorted(clash)}")
+    return out
+
+
+def prior_draws(n_tasks: int, features: tuple[int, int], *, seed: int = PRIOR_SEED,
+                cfg: PriorConfig | None = None) -> list[Task]:
+    """``n_tasks`` synthetic tables from the pre-training prior with ``features[0]..features[1]`` columns
+    (inclusive), 100-500 rows and 40-80 % of them as context, drawn with ``seed`` (the causal graphs' width limit
+    is raised to fit wide tables)."""
+    if seed < 1000:
+        raise ValueError(f"seed {seed} may be a pre-training seed; use a held-out seed (>= 1000)")
+    cfg = cfg or PriorConfig()
+    # a one-layer causal graph needs a layer as wide as the table; widen it for tables wider than pre-training's
+    cfg = replace(cfg, max_width=max(cfg.max_width, features[1] + 2))
+    rng = np.random.default_rng(seed)
+    tasks = []
+    for _ in range(n_tasks):
+        n = int(rng.integers(100, cfg.max_rows + 1))
+        f = int(rng.integers(features[0], features[1] + 1))
+        n_train = int(round(n * rng.uniform(cfg.min_train_fraction, cfg.max_train_fraction)))
+        tasks.append(sample_task(rng, n, f, n_train, cfg))
+    return tasks
+
+
+def score_prior(model, tasks: Sequence[Task]) -> float:
+    """Mean ROC AUC of ``model`` (cloned per task) on the query rows of each task, given its context rows."""
+    from sklearn.base import clone
+
+    aucs = []
+    for t in tasks:
+        est = clone(model).fit(t.X[: t.n_train], t.y[: t.n_train])
+        aucs.append(roc_auc_score(t.y[t.n_train :], est.predict_proba(t.X[t.n_train :])[:, 1]))
+    return float(np.mean(aucs))
+
+
+def score_table(model, data: LabeledData, folds) -> float:
+    """Mean fold ROC AUC of ``model`` on ``data`` over ``folds`` (missing values imputed inside each fold)."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    from .compare import cross_validate
+
+    est = make_pipeline(SimpleImputer(strategy="median"), model) if data.X.isna().any().any() else model
+    per_fold, _ = cross_validate({"m": est}, data.X, data.y, folds, len(folds))
+    return float(per_fold["auc"].mean())
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What one selection run evaluates: folds on the development tables and the held-out prior draws."""
+
+    tables: dict[str, LabeledData]
+    folds: dict[str, list]
+    prior: dict[str, list[Task]]
+
+    @classmethod
+    def build(cls, *, n_splits: int = 5, n_repeats: int = 2, n_prior: int = 40, seed: int = 42) -> Setup:
+        """Development tables with ``n_repeats`` × ``n_splits`` stratified folds and two groups of prior draws."""
+        tables = dev_tables()
+        folds = {name: splits.repeated_folds(d.y, n_splits=n_splits, n_repeats=n_repeats, seed=seed)
+                 for name, d in tables.items()}
+        prior = {"prior 2-24": prior_draws(n_prior, (2, 24)),
+                 "prior 30-80": prior_draws(n_prior, (30, 80), seed=PRIOR_SEED + 1)}
+        return cls(tables, folds, prior)
+
+    def n_features(self, name: str) -> int:
+        """Columns of a development table, or the widest draw of a prior group."""
+        if name in self.tables:
+            return self.tables[name].X.shape[1]
+        return max(t.X.shape[1] for t in self.prior[name])
+
+
+def score(model, setup: Setup, names: Sequence[str] | None = None) -> dict[str, float]:
+    """``{entry: score}`` of one candidate model for every (or the named) development table and prior group."""
+    out = {}
+    for name in names if names is not None else [*setup.tables, *setup.prior]:
+        if name in setup.tables:
+            out[name] = score_table(model, setup.tables[name], setup.folds[name])
+        else:
+            out[name] = score_prior(model, setup.prior[name])
+    return out
+
+
+def choose(scores: pd.DataFrame, criterion: str = "kriterium") -> pd.Series:
+    """The row with the highest ``criterion`` (the first such row if several tie exactly)."""
+    if scores.empty:
+        raise ValueError("no candidates were scored")
+    if scores[criterion].isna().any():
+        raise ValueError(f"a candidate has no {criterion}: {scores[scores[criterion].isna()].to_dict('records')}")
+    return scores.loc[scores[criterion].idxmax()]
+
+
+def load_record(path: str | Path = RECORD) -> dict | None:
+    """The selection record written by ``benchmarks/pfn_selection.py``, or ``None`` if it has not been run."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from exc
+    missing = {"choice", "shipped", "is_shipped", "candidates", "entries"} - set(record)
+    if missing:
+        raise ValueError(f"{path}: the selection record lacks {sorted(missing)}")
+    return record
+
+
+def describe_record(record: dict | None) -> list[str]:
+    """Norwegian sentences, generated from the record, about how the PFN's settings were chosen."""
+    if record is None:
+        return ["Utvalgsskriptet benchmarks/pfn_selection.py er ikke kjørt for disse vektene; innstillingene er "
+                "ikke valgt på utviklingstabeller."]
+    c, s = record["choice"], record["shipped"]
+    steps = sorted({int(r["steg"]) for r in record["candidates"]})
+    caps = sorted({int(r["max_features"]) for r in record["candidates"]})
+    lines = [f"Utvalg (benchmarks/pfn_selection.py, {record.get('date', '?')}): {len(record['candidates'])} kandidater "
+             f"(forhåndstrening {', '.join(map(str, steps))} steg × høyst {', '.join(map(str, caps))} egenskaper per pass), "
+             f"målt på {', '.join(record['entries'])} – ingen av de seks tabellene i F1 og F2.",
+             f"Valgt: {c['steg']} steg og høyst {c['max_features']} egenskaper (kriterium {c['kriterium']:.4f}); "
+             + (f"vektene som følger med: {s['steg']} steg og høyst {s['max_features']} egenskaper "
+                f"(kriterium {s['kriterium']:.4f})." if s else "vektene som følger med, var ikke blant kandidatene.")]
+    if record["is_shipped"]:
+        lines.append("Utvalget på utviklingstabellene valgte altså de samme innstillingene som følger med dyplab.")
+    else:
+        lines.append("Utvalget valgte IKKE innstillingene som følger med dyplab; se lærerveiledningen.")
+    return lines

@@ -1,0 +1,119 @@
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from dyplab import splits
+from dyplab.data import LabeledData
+from dyplab.pfn import selection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.mirror
+def test_dev_tables_are_binary_and_none_of_the_evaluation_tables(mirror):
+    tables = selection.dev_tables()
+    assert set(tables) == {"wine", "iris", "diabetes", "digits 3/8", "heart"}
+    assert not {n.lower() for n in tables} & {n.lower() for n in selection.EVALUATION_TABLES}
+    for name, data in tables.items():
+        assert set(np.unique(data.y)) == {0, 1}, name
+        assert len(data.X) == len(data.y)
+    assert tables["digits 3/8"].X.shape[1] == 64  # wider than the pre-training maximum: the cap matters
+    assert tables["heart"].X.isna().any().any()  # imputed inside the folds by score_table
+
+
+def test_prior_draws_are_reproducible_in_range_and_refuse_a_training_seed():
+    a = selection.prior_draws(5, (30, 40))
+    b = selection.prior_draws(5, (30, 40))
+    assert all(np.array_equal(s.X, t.X) and np.array_equal(s.y, t.y) for s, t in zip(a, b))
+    for t in a:
+        assert 30 <= t.X.shape[1] <= 40 and 100 <= len(t.y) <= 500
+        assert set(t.y[: t.n_train]) == {0, 1} and set(t.y[t.n_train :]) == {0, 1}
+    assert not np.array_equal(a[0].X, selection.prior_draws(1, (30, 40), seed=selection.PRIOR_SEED + 1)[0].X)
+    with pytest.raises(ValueError, match="pre-training seed"):
+        selection.prior_draws(1, (2, 5), seed=0)
+
+
+def test_scores_are_aucs_and_missing_values_are_imputed_in_the_fold():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"])
+    y = (X["a"] > 0).astype(int).to_numpy()
+    X.iloc[::7, 1] = np.nan
+    data = LabeledData(X, y, ["0", "1"])
+    folds = splits.repeated_folds(y, n_splits=3, n_repeats=1)
+    assert selection.score_table(LogisticRegression(), data, folds) > 0.95
+    noise = LabeledData(X, rng.permutation(y), ["0", "1"])
+    assert selection.score_table(LogisticRegression(), noise, folds) < 0.8
+    tasks = selection.prior_draws(3, (2, 6))
+    assert 0.0 <= selection.score_prior(LogisticRegression(max_iter=2000), tasks) <= 1.0
+
+
+def test_choose_takes_the_highest_criterion_and_refuses_missing_scores():
+    scores = pd.DataFrame({"steg": [1000, 6000, 6000], "max_features": [24, 8, 24], "kriterium": [0.8, 0.9, 0.85]})
+    best = selection.choose(scores)
+    assert (best["steg"], best["max_features"]) == (6000, 8)
+    with pytest.raises(ValueError, match="no candidates"):
+        selection.choose(scores.iloc[:0])
+    with pytest.raises(ValueError, match="kriterium"):
+        selection.choose(scores.assign(kriterium=[0.8, np.nan, 0.7]))
+
+
+def _record(is_shipped: bool) -> dict:
+    rows = [{"steg": s, "max_features": c, "kriterium": 0.8 + s / 1e5 + c / 1e3} for s in (1000, 6000) for c in (8, 24)]
+    return {"date": "2026-12-07", "entries": ["wine", "prior 2-24"], "candidates": rows, "choice": rows[-1],
+            "shipped": rows[-1] if is_shipped else rows[1], "is_shipped": is_shipped}
+
+
+def test_record_sentences_come_from_the_record(tmp_path):
+    assert "ikke kjørt" in selection.describe_record(None)[0]
+    lines = selection.describe_record(_record(True))
+    assert "4 kandidater" in lines[0] and "1000, 6000 steg" in lines[0] and "wine, prior 2-24" in lines[0]
+    assert "Valgt: 6000 steg og høyst 24 egenskaper (kriterium 0.8840)" in lines[1]
+    assert "samme innstillingene" in lines[2]
+    assert "IKKE" in selection.describe_record(_record(False))[2]
+    path = tmp_path / "selection.json"
+    path.write_text(json.dumps(_record(True)), encoding="utf-8")
+    assert selection.load_record(path)["choice"]["steg"] == 6000
+    assert selection.load_record(tmp_path / "none.json") is None
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="selection.json: not valid JSON"):
+        selection.load_record(path)
+    path.write_text(json.dumps({"choice": {}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="lacks"):
+        selection.load_record(path)
+
+
+def test_shipped_record_if_present_is_valid():
+    record = selection.load_record()
+    if record is None:
+        pytest.skip("benchmarks/pfn_selection.py has not written a record for the shipped weights")
+    assert {r["steg"] for r in record["candidates"]} >= {record["choice"]["steg"]}
+    assert all(name.lower() not in {e.lower() for e in selection.EVALUATION_TABLES} for name in record["entries"])
+
+
+def test_train_pfn_snapshots_are_that_runs_networks(tmp_path):
+    train_pfn = _script("train_pfn")
+    out = tmp_path / "pfn.pt"
+    assert train_pfn.main(["--steps", "100", "--batch-rows", "48", "--out", str(out), "--snapshots", "50"]) == 0
+    from dyplab import checkpoints
+
+    snap = checkpoints.load(train_pfn.snapshot_path(out, 50))
+    final = checkpoints.load(out)
+    assert snap.meta["log"][-1]["step"] == 50 and final.meta["log"][-1]["step"] == 100
+    assert snap.meta["log"] == final.meta["log"][:1]
+    assert any(not np.array_equal(snap.state_dict[k], final.state_dict[k]) for k in final.state_dict)
+    with pytest.raises(SystemExit):
+        train_pfn.main(["--steps", "100", "--out", str(out), "--snapshots", "70"])
+    with pytest.raises(SystemExit):
+        train_pfn.main(["--steps", "100", "--out", str(out), "--snapshots", "150"])
