@@ -121,3 +121,132 @@ def test_snippet_installs_exactly_this_release_only_in_colab_without_dyplab(tmp_
     assert in_colab == {"pip": [f"install -q dyplab=={dyplab.__version__}"], "dyplab_importable": False}
     assert _run_snippet(tmp_path, [farm])["pip"] == [], "outside Colab the snippet must do nothing"
     assert _run_snippet(tmp_path, [stand_in, farm, src])["pip"] == [], "with dyplab installed nothing is installed"
+
+
+# ----------------------------------------------------------------------------- a student's Colab session, simulated
+#
+# What a student's first cell does in Colab, end to end: a fresh Python without dyplab, the notebook's own set-up
+# cell run by IPython, its real ``%pip install -q dyplab==<version>`` line installing the wheel built from this
+# checkout (pip reads ``PIP_NO_INDEX``/``PIP_FIND_LINKS``: the local folder plays PyPI), then ``session.start``
+# downloading the notebook's datasets through the local stand-in for the internet (``DYPLAB_DOWNLOAD_BASE``) into
+# Colab's data folder ``/content/dyplab-data``. The fresh venv reuses this environment's installed packages
+# (torch, IPython, ...) through a ``.pth`` file pointing at links to them, dyplab excluded (the same folder as
+# above), so pip installs nothing but the wheel and needs no network. ``/content`` is a temporary folder
+# bind-mounted in a private mount namespace (``unshare``), so nothing is written to this machine's ``/content``.
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RUN_SETUP_CELL = r"""
+import json, sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+cell = json.load(open(sys.argv[1], encoding="utf-8"))
+first = next(c for c in cell["cells"] if c["cell_type"] == "code")
+result = shell.run_cell("".join(first["source"]))
+result.raise_error()
+import dyplab
+from dyplab import config, data as dd
+names = sys.argv[2:]
+print(json.dumps({"dyplab": dyplab.__file__, "data_dir": str(config.data_dir()),
+                  "sources": {n: [dd.source(n)[0], str(dd.source(n)[1])] for n in names}}))
+"""
+
+COLAB_NOTEBOOKS = {"D1": ("D1-MR-demens-klassifikasjon.ipynb", ["oasis_mri", "oasis_tabular"]),
+                   "C2": ("C2-bilde-CNN-trening.ipynb", ["flowers"])}
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the wheel of this checkout (built like the release: sdist, then the wheel from it)."""
+    out = tmp_path_factory.mktemp("wheelhouse")
+    proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    for sdist in out.glob("*.tar.gz"):
+        sdist.unlink()
+    assert [p.name for p in out.iterdir()] == [f"dyplab-{dyplab.__version__}-py3-none-any.whl"]
+    return out
+
+
+def _private_content_folder(tmp_path: Path) -> tuple[list[str], Path]:
+    """A command prefix that runs a program with ``tmp_path/content`` mounted on ``/content``, and that folder."""
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("simulating Colab's /content needs root and unshare (a private mount namespace)")
+    content = tmp_path / "content"
+    content.mkdir()
+    Path("/content").mkdir(exist_ok=True)  # an empty mount point; the files go to tmp_path (see colab_mount_point)
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"unshare --mount is not permitted here: {probe.stderr.decode()[-300:]}")
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+            'mount --bind "$0" /content && exec "$@"', str(content)], content
+
+
+@pytest.fixture(scope="module")
+def colab_mount_point():
+    """Removes ``/content`` afterwards when the tests created it (it stays empty: files go to a bind mount)."""
+    existed = Path("/content").exists()
+    yield
+    if not existed and Path("/content").is_dir() and not any(Path("/content").iterdir()):
+        Path("/content").rmdir()
+
+
+@pytest.mark.slow
+@pytest.mark.mirror
+@pytest.mark.parametrize("notebook", sorted(COLAB_NOTEBOOKS))
+def test_colab_first_cell_installs_the_wheel_and_downloads_into_colabs_folder(
+        notebook: str, wheelhouse: Path, tmp_path: Path, mirror: Path, monkeypatch: pytest.MonkeyPatch,
+        colab_mount_point: None) -> None:
+    from data.http_mirror import PROXY_VARS, CanonicalServer, files_under, flower_archive, online_env, serve_dataset
+
+    from dyplab.data import _core
+
+    prefix, content = _private_content_folder(tmp_path)
+    filename, datasets = COLAB_NOTEBOOKS[notebook]
+    server = CanonicalServer(tmp_path / "internet", tmp_path / "download-hashes.sha256")
+    try:
+        for name in datasets:
+            if name == "flowers":
+                server.serve(_core.info(name).downloads[0].url, flower_archive(), override=True)
+            else:
+                serve_dataset(server, name, mirror, tmp_path)
+
+        venv = tmp_path / "colab-venv"
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+        py = venv / "bin" / "python"
+        # the venv's own old setuptools (Python 3.11's ensurepip) would shadow the one torch needs
+        subprocess.run([str(py), "-m", "pip", "uninstall", "-q", "-y", "setuptools"], capture_output=True, timeout=300)
+        site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   capture_output=True, text=True, check=True).stdout.strip())
+        (site / "zz_dyplab_test_packages.pth").write_text(f"{_site_without_dyplab(tmp_path)}\n", encoding="utf-8")
+
+        stand_in = _write_stand_in(tmp_path / "colab_stand_in")
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("DYPLAB_", "PIP_")) and k not in {"PYTHONPATH", "VIRTUAL_ENV", *PROXY_VARS}}
+        env.update(online_env(server, tmp_path / "unused-cache", tmp_path / "unused-mirror"))
+        del env["DYPLAB_DATA_DIR"], env["DYPLAB_DATA_MIRROR"]  # Colab: no cache chosen, no course mirror
+        env.update({"PYTHONPATH": str(stand_in), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse),
+                    "PIP_DISABLE_PIP_VERSION_CHECK": "1", "DYPLAB_PROFILE": "smoke", "DYPLAB_THREADS": "1",
+                    "DYPLAB_RESULTS_DIR": str(tmp_path / "results"), "IPYTHONDIR": str(tmp_path / "ipython"),
+                    "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(tmp_path / "mpl")})
+        assert subprocess.run([str(py), "-c", "import dyplab"], env=env, capture_output=True).returncode != 0, \
+            "the fresh Python must not see dyplab before the set-up cell installs it"
+
+        proc = subprocess.run([*prefix, str(py), "-c", RUN_SETUP_CELL, str(ROOT / "notebooks" / filename), *datasets],
+                              env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    finally:
+        server.close()
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert Path(report["dyplab"]).is_relative_to(venv), "dyplab must come from the installed wheel"
+    assert report["data_dir"] == "/content/dyplab-data"
+    assert "Google Colab: data lagres i /content/dyplab-data" in proc.stdout
+    monkeypatch.setenv("DYPLAB_DATA_DIR", str(tmp_path / "stamps"))  # checks below keep their stamps out of /content
+    monkeypatch.setenv("DYPLAB_DOWNLOAD_HASHES", str(server.hashes_file))  # the sums of the files the test made
+    for name in datasets:
+        assert report["sources"][name] == ["download", f"/content/dyplab-data/{name}"]
+        assert _core.check_location(name, content / "dyplab-data" / name, layout="download", force=True).ok
+        assert files_under(content / "dyplab-data" / name)
+    assert [u for u in server.requests if server.requests.count(u) != 1] == [], "every file is downloaded once"

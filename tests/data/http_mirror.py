@@ -22,11 +22,15 @@ import hashlib
 import io
 import os
 import shutil
+import tarfile
 import threading
 import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import numpy as np
+from PIL import Image
 
 from dyplab.data import _core
 
@@ -201,3 +205,25 @@ def files_under(root: Path) -> list[str]:
     if not root.exists():
         return []
     return sorted(os.path.relpath(p, root) for p in root.rglob("*") if not p.is_dir())
+
+
+def _jpeg(seed: int) -> bytes:
+    rng = np.random.default_rng(seed)
+    buf = io.BytesIO()
+    Image.fromarray(rng.integers(0, 256, (24, 32, 3), dtype=np.uint8)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def flower_archive() -> bytes:
+    """A small ``flower_photos.tgz`` in the original layout: ``flower_photos/<class>/*.jpg`` and ``LICENSE.txt``."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        members = {"flower_photos/LICENSE.txt": b"All images in this archive are licensed under CC-BY 2.0.\n"}
+        for k, cls in enumerate(("daisy", "dandelion", "roses", "sunflowers", "tulips")):
+            for i in range(3):
+                members[f"flower_photos/{cls}/made_by_test_{i}.jpg"] = _jpeg(10 * k + i)
+        for member, data in members.items():
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()

@@ -15,17 +15,15 @@ import io
 import os
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from dyplab import cli, config
 from dyplab.data import _core
 
-from .http_mirror import PROXY_VARS, CanonicalServer, files_under, online_env, serve_dataset
+from .http_mirror import PROXY_VARS, CanonicalServer, files_under, flower_archive, online_env, serve_dataset
 
 # Datasets served from the course mirror's files; the two big ones run with the slow marker (.ci/run runs them).
 FROM_MIRROR = ["bonn_eeg", "medmnist", "mnist", "oasis_tabular", "tabpfn_demo", "uci_darwin", "uci_glioma",
@@ -132,28 +130,6 @@ def test_fetch_downloads_verifies_and_the_loader_reads_it(name: str, online: Can
     rc, out, _ = run_cli(capsys, "data", "verify", name)
     assert rc == 0 and "corrupt" not in out and f"{name:<16} cache    OK" in out, out
     _check_loader(name)
-
-
-def _jpeg(seed: int) -> bytes:
-    rng = np.random.default_rng(seed)
-    buf = io.BytesIO()
-    Image.fromarray(rng.integers(0, 256, (24, 32, 3), dtype=np.uint8)).save(buf, "JPEG")
-    return buf.getvalue()
-
-
-def flower_archive() -> bytes:
-    """A small ``flower_photos.tgz`` in the original layout: ``flower_photos/<class>/*.jpg`` and ``LICENSE.txt``."""
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        members = {"flower_photos/LICENSE.txt": b"All images in this archive are licensed under CC-BY 2.0.\n"}
-        for k, cls in enumerate(("daisy", "dandelion", "roses", "sunflowers", "tulips")):
-            for i in range(3):
-                members[f"flower_photos/{cls}/made_by_test_{i}.jpg"] = _jpeg(10 * k + i)
-        for member, data in members.items():
-            info = tarfile.TarInfo(member)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
 
 
 def test_flower_archive_is_downloaded_verified_and_extracted(online: CanonicalServer, capsys) -> None:
