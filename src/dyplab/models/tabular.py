@@ -44,3 +44,11 @@ class TabularMLP(nn.Module):
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(f"TabularMLP expects input [N, {self.n_features}], got {list(x.shape)}")
         return self.head(self.features(x))
+
+
+#: B3's recipe: the network (keyword arguments for :class:`TabularMLP`) and how it is trained (keyword arguments
+#: for ``dyplab.training.fit``). Chosen by cross-validation inside B3's development patients, never its test
+#: patients: ``benchmarks/heart_recipe_selection.py`` prints the candidates and the choice.
+HEART_MLP: dict = {"hidden": (32,), "dropout": 0.3}
+HEART_FIT: dict = {"max_epochs": 100, "lr": 1e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
+                   "patience": 15, "monitor": "val_loss", "progress": False}
