@@ -78,17 +78,69 @@ def test_kernel_gets_the_settings_and_the_runner_process_does_not(tmp_path: Path
     assert dict(os.environ) == before
 
 
+# A cell that makes the kernel lose the reply to itself: the reply is built but never sent (stream None), so the
+# client waits while the kernel sits idle, as in jupyter/jupyter_client#922. With a marker path, only the first
+# run loses it (the marker remembers); without one, every run does.
+LOSE_REPLY = """import os
+_kernel = get_ipython().kernel
+_send = _kernel.session.send
+def _lose_reply(stream, msg_or_type, *args, **kwargs):
+    if msg_or_type == "execute_reply" and not os.path.exists({marker!r}):
+        open({marker!r}, "w").close() if {marker!r} else None
+        stream = None
+    return _send(stream, msg_or_type, *args, **kwargs)
+_kernel.session.send = _lose_reply
+"""
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.mark.notebook
-def test_isolated_run_ends_a_stalled_notebook_and_reports_it(tmp_path: Path) -> None:
-    ok = nbformat.v4.new_notebook()
-    ok.cells = [nbformat.v4.new_code_cell("from dyplab import results\nresults.record('Z2', {'x': 1})")]
-    stall = nbformat.v4.new_notebook()
-    stall.cells = [nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
-    nbformat.write(ok, tmp_path / "Z2-ok.ipynb")
-    nbformat.write(stall, tmp_path / "Z3-stall.ipynb")
-    good = runner.execute_isolated(tmp_path / "Z2-ok.ipynb", profile="smoke", results_dir=tmp_path / "res",
-                                   wall_timeout=120)
-    assert good.status == "ok" and results.load("Z2", root=tmp_path / "res")["metrics"] == {"x": 1}
-    stalled = runner.execute_isolated(tmp_path / "Z3-stall.ipynb", profile="smoke", results_dir=tmp_path / "res",
-                                      wall_timeout=15, attempts=2)
-    assert stalled.status == "failed" and stalled.error.count("no result after 15 s") == 2
+def test_a_lost_reply_restarts_the_notebook_once_and_says_so(tmp_path: Path) -> None:
+    path = _notebook(tmp_path / "Z4-lost.ipynb", LOSE_REPLY.format(marker=str(tmp_path / "lost-once")),
+                     "from dyplab import results\nresults.record('Z4', {'x': 1})")
+    said: list[str] = []
+    res = runner.execute_notebook(path, profile="smoke", results_dir=tmp_path / "res", html=False,
+                                  stall_after=(2, 3), echo=said.append)
+    assert res.status == "ok", res.error
+    assert "startet på nytt" in res.note and "celle 0" in res.note
+    assert len(said) == 1 and "stoppet opp" in said[0] and "Starter notatboken på nytt (én gang)" in said[0]
+    assert res.seconds < 120  # ended by the stall watch (seconds), not by the cell timeout (1800 s)
+    assert results.load("Z4", root=tmp_path / "res")["metrics"] == {"x": 1}
+
+
+@pytest.mark.notebook
+def test_a_reply_lost_twice_fails_with_a_clear_message(tmp_path: Path) -> None:
+    path = _notebook(tmp_path / "Z5-lost.ipynb", LOSE_REPLY.format(marker=""), "x = 1")
+    said: list[str] = []
+    res = runner.execute_notebook(path, profile="smoke", results_dir=tmp_path / "res", html=False,
+                                  stall_after=(2, 3), echo=said.append)
+    assert res.status == "failed" and res.error.startswith("stoppet opp to ganger uten svar fra kjernen")
+    assert len(said) == 1 and res.seconds < 120
+
+
+@pytest.mark.notebook
+def test_a_long_cell_is_not_taken_for_a_stall(tmp_path: Path) -> None:
+    """The kernel answers the probe only when it is free: a cell that runs for longer than the probe delay and
+    the grace together is left alone."""
+    path = _notebook(tmp_path / "Z6-slow.ipynb", "import time\ntime.sleep(8)", "y = 2")
+    said: list[str] = []
+    res = runner.execute_notebook(path, profile="smoke", results_dir=tmp_path / "res", html=False,
+                                  stall_after=(1, 2), echo=said.append)
+    assert res.status == "ok" and res.note == "" and said == [], (res, said)
+    assert res.seconds >= 8
+
+
+@pytest.mark.notebook
+def test_isolated_run_restarts_a_lost_reply_too(tmp_path: Path) -> None:
+    lost = _notebook(tmp_path / "Z2-lost.ipynb", LOSE_REPLY.format(marker=str(tmp_path / "lost-once")),
+                     "from dyplab import results\nresults.record('Z2', {'x': 1})")
+    good = runner.execute_isolated(lost, profile="smoke", results_dir=tmp_path / "res", wall_timeout=180,
+                                   stall_after=(2, 3))
+    assert good.status == "ok", good.error
+    assert "startet på nytt" in good.note and results.load("Z2", root=tmp_path / "res")["metrics"] == {"x": 1}

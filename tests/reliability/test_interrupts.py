@@ -17,6 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from dyplab.course import runner
+
+from .processes import running
+
 pytestmark = pytest.mark.slow
 
 BODY = bytes(range(256)) * 8192  # 2 MiB
@@ -107,7 +111,7 @@ def _notebook(folder: Path) -> Path:
     nb.cells = [nbformat.v4.new_code_cell(
         "import os, time, pathlib\n"
         "from dyplab import results\n"
-        "pathlib.Path(os.environ['MARKER']).write_text('running')\n"
+        "pathlib.Path(os.environ['MARKER']).write_text(str(os.getpid()))\n"
         "time.sleep(float(os.environ.get('SLOW', '0')))\n"
         "results.record('Z1', {'answer': 42})\n")]
     folder.mkdir(parents=True)
@@ -126,12 +130,13 @@ def test_sigint_during_dyplab_run_then_run_again(tmp_path: Path) -> None:
     proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=_ctrl_c_enabled)
     deadline = time.time() + 120
-    while not marker.exists() and time.time() < deadline:
+    while not (marker.exists() and marker.read_text()) and time.time() < deadline:
         time.sleep(0.2)
     assert marker.exists(), "the notebook never started"
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130 and "Avbrutt" in err, (out, err)
+    assert proc.returncode == 130 and err == "Avbrutt.\n", (out, err)  # no traceback after it
+    assert not running(int(marker.read_text())), "the kernel outlived Ctrl+C"
     assert not (tmp_path / "reports" / "Z1-avbrudd.ipynb").exists()  # no half-executed copy presented as a run
     assert not (tmp_path / "results" / "Z1" / "summary.json").exists()
     env["SLOW"] = "0"
@@ -139,3 +144,18 @@ def test_sigint_during_dyplab_run_then_run_again(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
     summary = json.loads((tmp_path / "results" / "Z1" / "summary.json").read_text())
     assert summary["metrics"] == {"answer": 42}
+
+
+
+def test_a_run_past_its_wall_clock_limit_is_ended_with_its_kernel(tmp_path: Path) -> None:
+    """``execute_isolated`` (tests, grading) gives a run that outlives its limit Ctrl+C: its kernel goes too."""
+    pid_file = tmp_path / "kernel.pid"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+                                          "time.sleep(300)")]
+    nbformat.write(nb, tmp_path / "Z3-slow.ipynb")
+    ended = runner.execute_isolated(tmp_path / "Z3-slow.ipynb", profile="smoke", results_dir=tmp_path / "res",
+                                    wall_timeout=90, env=_env(tmp_path))
+    assert ended.status == "failed" and ended.error == "no result after 90 s"
+    assert pid_file.is_file(), "the notebook never started"
+    assert not running(int(pid_file.read_text())), "the kernel outlived its run"

@@ -3,6 +3,8 @@
 - :func:`update` is called by ``dyplab run`` after every run: it remembers each notebook's latest status,
   time, profile and date in ``reports/runs.json``, makes the executed notebooks' HTML render formulas offline
   (:func:`localize_mathjax`) and rewrites the page (:func:`write_index`).
+- :func:`export_html` writes an executed notebook's HTML that loads nothing from the internet: MathJax from a
+  local copy, no require.js, no mermaid and no widget manager (a widget is shown as the output it produced).
 - :func:`record_benchmark` is called by each ``benchmarks/*.py`` with its final numbers; they are appended to
   ``reports/benchmarks.jsonl`` and shown in the page's second table.
 
@@ -12,6 +14,7 @@ by hand. The page needs no server and no internet: plain HTML and CSS, relative 
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import html
 import json
@@ -162,6 +165,93 @@ def localize_mathjax(html_file: str | Path, output_dir: str | Path | None = None
     return n > 0 or f"{MATHJAX_DIR}/MathJax.js" in text
 
 
+# --------------------------------------------------------------------------- HTML without outside scripts
+
+# nbconvert's lab template, less the three things it fetches from a CDN: require.js (only widgets and old
+# JavaScript outputs use it), the mermaid loader (no course notebook draws a mermaid diagram; one would show as
+# its text) and the widget manager (see static_widgets). MathJax is pointed at a local copy by localize_mathjax.
+_OFFLINE_TEMPLATE = "dyplab-offline.html.j2"
+_OFFLINE_TEMPLATE_TEXT = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_WIDGET_NOTE = ("<p><em>Interaktiv figur, vist med startverdiene. Åpne notatboken i Jupyter for å bruke "
+                "glidebryterne.</em></p>")
+
+
+def export_html(nb: Any, path: str | Path) -> Path:
+    """Write ``nb`` (an executed notebook) as HTML to ``path`` that needs no internet (see the module docstring).
+
+    The notebook itself is not changed.
+    """
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    path = Path(path)
+    exporter = HTMLExporter(extra_loaders=[DictLoader({_OFFLINE_TEMPLATE: _OFFLINE_TEMPLATE_TEXT})],
+                            template_file=_OFFLINE_TEMPLATE)
+    body, _ = exporter.from_notebook_node(static_widgets(nb))
+    _write(path, body)
+    localize_mathjax(path)
+    return path
+
+
+def static_widgets(nb: Any) -> Any:
+    """A copy of ``nb`` where each widget output is replaced by what its output widgets showed (e.g. the figure of
+    an ``interact`` at its start values) and a note, and without the widget state (which needs a widget manager)."""
+    nb = copy.deepcopy(nb)
+    state = nb.get("metadata", {}).pop("widgets", {}).get(_WIDGET_STATE, {}).get("state", {})
+    for cell in nb.get("cells", []):
+        if "outputs" not in cell:
+            continue
+        outputs = []
+        for out in cell["outputs"]:
+            view = out.get("data", {}).get(_WIDGET_VIEW)
+            if view is None:
+                outputs.append(out)
+                continue
+            shown = _widget_outputs(state, view.get("model_id", ""))
+            outputs += [*shown, {"output_type": "display_data", "metadata": {}, "data": {"text/html": _WIDGET_NOTE}}]
+        cell["outputs"] = outputs
+    return nb
+
+
+def _widget_outputs(state: dict, model_id: str, seen: set | None = None) -> list:
+    """The outputs recorded by the output widgets in ``model_id``'s widget tree (children first to last)."""
+    seen = set() if seen is None else seen
+    model = state.get(model_id)
+    if model is None or model_id in seen:
+        return []
+    seen.add(model_id)
+    found = list(model.get("state", {}).get("outputs", []))
+    for child in model.get("state", {}).get("children", []):
+        found += _widget_outputs(state, str(child).removeprefix("IPY_MODEL_"), seen)
+    return found
+
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_LINK = re.compile(r"<link\b([^>]*)>", re.IGNORECASE)
+_URL_ATTR = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.IGNORECASE)
+_URL_IN_CODE = re.compile(r"""["'`]((?:https?:)?//[^"'`\s]+)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
+
+
+def outside_references(page: str) -> list[str]:
+    """The addresses on other machines that ``page`` would load: a script's or a stylesheet link's ``src``/``href``,
+    an address in a script's code (e.g. a dynamic ``import("https://...")``) and a CSS ``@import``. Plain links
+    (``<a href>``) and addresses in comments of style sheets are not loaded, and not listed."""
+    found = []
+    for attrs, code in _SCRIPT.findall(page):
+        found += _URL_ATTR.findall(attrs) + _URL_IN_CODE.findall(code)
+    for attrs in _LINK.findall(page):
+        found += _URL_ATTR.findall(attrs)
+    found += _CSS_IMPORT.findall(page)
+    return found
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -281,6 +371,9 @@ def update(run_results: Iterable[Any], *, output_dir: str | Path, profile: str,
         for r in run_results:
             if r.html and Path(r.html).is_file():
                 localize_mathjax(r.html, output_dir)
+                outside = outside_references(Path(r.html).read_text(encoding="utf-8"))
+                if outside:
+                    echo(f"Merk: {Path(r.html).name} henter fortsatt fra nettet: {', '.join(sorted(set(outside)))}")
         path = write_index(output_dir, results_root)
     except (OSError, ValueError) as exc:
         echo(f"Kunne ikke oppdatere kursrapporten i {output_dir}: {exc}")

@@ -6,14 +6,21 @@ path (B1, B2, A1, A5, A6, B3, B4) and ``dyplab run all`` everything.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from .stall import Stall, StallWatch
+
+STALL_PROBE_AFTER = 10.0  # seconds a cell waits for its reply before the kernel is asked whether it is free
+STALL_GRACE = 30.0  # seconds the reply may take to arrive after the kernel said it is free
 
 CORE_PATH = ("B1", "B2", "A1", "A5", "A6", "B3", "B4")
 PARTS = ("A", "B", "C", "D", "E", "F")
@@ -29,6 +36,7 @@ class RunResult:
     executed: Path | None = None
     html: Path | None = None
     error: str = ""
+    note: str = ""  # e.g. that the notebook was started again after a stall
 
 
 def notebooks_dir(start: Path | None = None) -> Path:
@@ -97,18 +105,20 @@ def execute_notebook(
     timeout: int = 1800,
     html: bool = True,
     results_dir: Path | None = None,
+    stall_after: tuple[float, float] = (STALL_PROBE_AFTER, STALL_GRACE),
+    echo: Callable[[str], None] = print,
 ) -> RunResult:
     """Execute one notebook in a fresh kernel with ``DYPLAB_PROFILE=profile``.
 
     The executed copy (and an HTML export) go to ``output_dir``; the source notebook is never
-    modified. Errors are caught and reported in the :class:`RunResult`.
+    modified. Errors are caught and reported in the :class:`RunResult`. A run that waits for a reply the
+    kernel has already finished with (a lost message, see :mod:`dyplab.course.stall`; ``stall_after`` =
+    seconds before the kernel is asked, seconds of grace after it answered) is started again once, and
+    ``echo`` says so. Ctrl+C ends the run with ``KeyboardInterrupt`` after the kernel is shut down.
     """
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     path = Path(path).resolve()
-    nb = nbformat.read(path, as_version=4)
     env = {
         **os.environ,
         "DYPLAB_PROFILE": profile,
@@ -116,12 +126,70 @@ def execute_notebook(
         "DYPLAB_RESULTS_DIR": str(Path(results_dir or Path.cwd() / "results").resolve()),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
     start = time.perf_counter()
+    stalls: list[str] = []
+    while True:
+        nb = nbformat.read(path, as_version=4)
+        status, error, stall = _execute_once(nb, path, env, timeout, stall_after)
+        if stall is None:
+            break
+        where = f"celle {stall.cell_index}" if stall.cell_index >= 0 else "oppstarten"
+        stalls.append(f"{where} ventet {stall.waited:.0f} s, kjernen ledig i {stall.idle:.0f} s")
+        if len(stalls) == 2:
+            status, error = "failed", f"stoppet opp to ganger uten svar fra kjernen ({'; '.join(stalls)})"
+            break
+        echo(f"  {path.name} stoppet opp: kjernen var ferdig, men svaret kom aldri fram ({stalls[-1]}). "
+             "Starter notatboken på nytt (én gang).")
+    seconds = time.perf_counter() - start
+    note = f"startet på nytt etter at den stoppet opp ({stalls[0]})" if len(stalls) == 1 else ""
+
+    executed_path = html_path = None
+    if output_dir is not None:
+        output_dir = Path(output_dir)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        executed_path = output_dir / path.name
+        nbformat.write(nb, executed_path)
+        if html:
+            from . import report
+
+            html_path = report.export_html(nb, output_dir / f"{path.stem}.html")
+    return RunResult(notebook_id(path), status, seconds, executed_path, html_path, error, note)
+
+
+def _client_class() -> type:
+    """``NotebookClient`` whose kernel clean-up runs once, however many times it is asked for.
+
+    On Ctrl+C nbclient's own signal handler starts a clean-up while the run's ``finally`` starts another; the two
+    shut the same kernel down at once and one of them fails with a traceback printed after "Avbrutt.".
+    """
+    from nbclient import NotebookClient
+    from nbclient.util import run_sync
+
+    class CourseClient(NotebookClient):
+        _cleanup_task: asyncio.Task | None = None
+
+        async def _async_cleanup_kernel(self) -> None:
+            if self._cleanup_task is None:
+                if self.km is None:
+                    return
+                self._cleanup_task = asyncio.ensure_future(super()._async_cleanup_kernel())
+            await asyncio.shield(self._cleanup_task)
+
+        _cleanup_kernel = run_sync(_async_cleanup_kernel)  # what nbclient registers with atexit
+
+    return CourseClient
+
+
+def _execute_once(nb: Any, path: Path, env: dict, timeout: int,
+                  stall_after: tuple[float, float]) -> tuple[str, str, Stall | None]:
+    """Run ``nb`` once, in place: ``(status, error, stall)``; raises ``KeyboardInterrupt`` on Ctrl+C."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    watch = StallWatch(probe_after=stall_after[0], grace=stall_after[1])
+    client = _client_class()(nb, timeout=timeout, kernel_name="python3",
+                             resources={"metadata": {"path": str(path.parent)}}, **watch.hooks())
     status, error = "ok", ""
-    with _sigint_flag() as interrupted:
+    with _sigint_flag() as interrupted, watch.running(client):
         try:
             client.execute(env=env)  # the settings reach the kernel only; this process's environment is untouched
         except (CellExecutionError, CellTimeoutError) as exc:
@@ -138,21 +206,9 @@ def execute_notebook(
             interrupted.set()
     if interrupted.is_set():  # Ctrl+C: stop here; no executed copy is written for a run that did not finish
         raise KeyboardInterrupt(f"{path.name} was interrupted")
-    seconds = time.perf_counter() - start
-
-    executed_path = html_path = None
-    if output_dir is not None:
-        output_dir = Path(output_dir)
-        output_dir.mkdir(parents=True, exist_ok=True)
-        executed_path = output_dir / path.name
-        nbformat.write(nb, executed_path)
-        if html:
-            from nbconvert import HTMLExporter
-
-            body, _ = HTMLExporter().from_notebook_node(nb)
-            html_path = output_dir / f"{path.stem}.html"
-            html_path.write_text(body, encoding="utf-8")
-    return RunResult(notebook_id(path), status, seconds, executed_path, html_path, error)
+    if watch.stalled is not None and status != "ok":
+        return status, error, watch.stalled
+    return status, error, None
 
 
 def _caused_by_ctrl_c(exc: BaseException) -> bool:
@@ -211,8 +267,9 @@ def run(
     results = []
     for path in paths:
         echo(f"▶ {path.name} (profil {profile}) ...")
-        res = execute_notebook(path, profile=profile, output_dir=output_dir, timeout=timeout, html=html)
-        echo(f"  {res.status} på {res.seconds:.1f} s" + (f": {res.error}" if res.error else ""))
+        res = execute_notebook(path, profile=profile, output_dir=output_dir, timeout=timeout, html=html, echo=echo)
+        echo(f"  {res.status} på {res.seconds:.1f} s" + (f": {res.error}" if res.error else "")
+             + (f" ({res.note})" if res.note else ""))
         results.append(res)
     echo(summary_table(results))
     from ..course import report
@@ -269,12 +326,13 @@ def check_targets(nb_id: str, results_root: Path, targets_dir: Path, profile: st
 
 
 def execute_isolated(path: Path, *, profile: str, results_dir: Path, wall_timeout: float = 900,
-                     attempts: int = 2, env: dict | None = None) -> RunResult:
-    """:func:`execute_notebook` in a fresh Python process, with a wall-clock limit, tried up to ``attempts`` times.
+                     env: dict | None = None, stall_after: tuple[float, float] = (STALL_PROBE_AFTER, STALL_GRACE),
+                     ) -> RunResult:
+    """:func:`execute_notebook` in a fresh Python process, with a wall-clock limit (for test suites and grading).
 
-    For test suites: a notebook run then shares nothing with whatever else ran in the calling process, and a
-    run that stops making progress (the kernel and the client both idle, a lost message) is ended after
-    ``wall_timeout`` seconds and started again. Only such a stall is retried; a failing notebook is not.
+    The run then shares nothing with whatever else ran in the calling process. A lost reply is handled inside,
+    as in ``dyplab run`` (the notebook is started again once); ``wall_timeout`` only bounds the whole run: past
+    it the process gets Ctrl+C (which shuts its kernel down), then is killed, and the run is a failure.
     """
     import json
     import subprocess
@@ -283,21 +341,31 @@ def execute_isolated(path: Path, *, profile: str, results_dir: Path, wall_timeou
     script = (
         "import json, sys\nfrom pathlib import Path\nfrom dyplab.course import runner\n"
         "r = runner.execute_notebook(Path(sys.argv[1]), profile=sys.argv[2], results_dir=Path(sys.argv[3]), "
-        "html=False, timeout=600)\n"
-        "print('DYPLAB-RESULT ' + json.dumps({'status': r.status, 'seconds': r.seconds, 'error': r.error}))\n"
+        "html=False, timeout=600, stall_after=(float(sys.argv[4]), float(sys.argv[5])))\n"
+        "print('DYPLAB-RESULT ' + json.dumps({'status': r.status, 'seconds': r.seconds, 'error': r.error, "
+        "'note': r.note}), flush=True)\n"
     )
-    stalls = []
-    for _ in range(max(1, attempts)):
+    cmd = [sys.executable, "-c", script, str(path), profile, str(results_dir), *map(str, stall_after)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=_ctrl_c_enabled if os.name == "posix" else None)
+    try:
+        out, err = proc.communicate(timeout=wall_timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)
         try:
-            proc = subprocess.run([sys.executable, "-c", script, str(path), profile, str(results_dir)],
-                                  capture_output=True, text=True, timeout=wall_timeout, env=env)
+            proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
-            stalls.append(f"no result after {wall_timeout:.0f} s")
-            continue
-        line = next((x for x in proc.stdout.splitlines() if x.startswith("DYPLAB-RESULT ")), None)
-        if line is None:
-            return RunResult(notebook_id(path), "failed", 0.0, error=f"runner process failed: {proc.stderr[-2000:]}")
-        out = json.loads(line.removeprefix("DYPLAB-RESULT "))
-        note = f" (after {len(stalls)} stalled attempt(s): {'; '.join(stalls)})" if stalls else ""
-        return RunResult(notebook_id(path), out["status"], out["seconds"], error=out["error"] + note)
-    return RunResult(notebook_id(path), "failed", wall_timeout, error="; ".join(stalls))
+            proc.kill()
+            proc.communicate()
+        return RunResult(notebook_id(path), "failed", wall_timeout, error=f"no result after {wall_timeout:.0f} s")
+    line = next((x for x in out.splitlines() if x.startswith("DYPLAB-RESULT ")), None)
+    if line is None:
+        return RunResult(notebook_id(path), "failed", 0.0, error=f"runner process failed: {err[-2000:]}")
+    res = json.loads(line.removeprefix("DYPLAB-RESULT "))
+    return RunResult(notebook_id(path), res["status"], res["seconds"], error=res["error"], note=res["note"])
+
+
+def _ctrl_c_enabled() -> None:
+    """In a child process before it starts: Ctrl+C (SIGINT) back to its default, so that the child can be stopped
+    with it even when this process was started with SIGINT ignored (in the background of a shell)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
