@@ -1,7 +1,8 @@
 """Benchmark: choose D1's CNN recipe by cross-validation on the selection part of OASIS-1, nothing else.
 
 D1 splits its 196 subjects once (``dyplab.models.mri.protocol_parts``) into three disjoint parts: a test set,
-a *selection part* and a *cross-validation part*. This script reads only the selection part. For every
+a *selection part* and a *cross-validation part*. This script trains and scores on the selection part only (the
+labels and subject ids of all 196 are needed to draw the same three parts as D1). For every
 candidate in ``mri.CANDIDATES`` it runs repeated grouped, stratified cross-validation there (the same folds for
 every candidate; early stopping on a grouped validation part of each training fold) and prints the mean ROC AUC
 and balanced accuracy over the repeats and the time. The winner is the highest mean ROC AUC (threshold-free);
@@ -12,7 +13,7 @@ Honesty note: the candidate list was written after D1's test set had been evalua
 recipe (first candidate; the test-set ledger has that row). The choice between the candidates is made here,
 on the selection part alone.
 
-    python benchmarks/mri_recipe_selection.py            # all candidates (minutes on one thread)
+    python benchmarks/mri_recipe_selection.py            # all candidates (8.5 min on one thread, shared 2-core CPU)
     python benchmarks/mri_recipe_selection.py --quick    # 2 epochs, 32 px (a smoke run)
 """
 
@@ -51,7 +52,7 @@ def main() -> None:
     folds = splits.repeated_folds(y_sel, n_splits=N_SPLITS, n_repeats=N_REPEATS, seed=SEED, groups=g_sel)
     print(f"OASIS-1 slices: {len(labels)} subjects -> selection part {len(parts.select)} "
           f"({int(y_sel.sum())} with CDR > 0), cross-validation part {len(parts.cv)}, test set {len(parts.test)}. "
-          f"Only the selection part is read: {N_SPLITS} folds x {N_REPEATS} repeats, grouped by subject, "
+          f"Only the selection part is used: {N_SPLITS} folds x {N_REPEATS} repeats, grouped by subject, "
           f"seed {SEED}{' (quick)' if args.quick else ''}.")
     names = [n for n in mri.CANDIDATES if not args.only or any(w.lower() in n.lower() for w in args.only)]
     print(f"{'candidate':<50} {'ROC AUC':>8} {'bal.acc':>8} {'time':>7}")
