@@ -35,14 +35,6 @@ def breast_cancer() -> LabeledData:
     return LabeledData(data.data, y, ["godartet", "ondartet"])
 
 
-def diabetes() -> tuple[pd.DataFrame, np.ndarray]:
-    """scikit-learn's diabetes regression table (442 × 10) and the raw target (disease progression after one year)."""
-    from sklearn.datasets import load_diabetes
-
-    data = load_diabetes(as_frame=True)
-    return data.data, data.target.to_numpy(dtype=np.float64)
-
-
 def darwin() -> LabeledData:
     """DARWIN handwriting: 174 people × 450 features (``ID`` is dropped); 1 = Alzheimer's patient."""
     frame = uci_tables.darwin()
