@@ -56,7 +56,7 @@ def test_verify_all_datasets_ok_from_mirror(tmp_path, monkeypatch, capsys) -> No
     monkeypatch.setenv("DYPLAB_DATA_DIR", str(tmp_path / "cache"))
     assert cli.main(["data", "verify"]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
-    assert len(lines) == 13 and all(" OK " in line for line in lines), lines
+    assert len(lines) == 14 and all(" OK " in line for line in lines), lines  # 14 datasets since flowers_256
 
 
 def test_doctor_runs(tmp_path, monkeypatch, capsys) -> None:
