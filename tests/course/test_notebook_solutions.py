@@ -52,5 +52,7 @@ def assert_test_metrics_are_in_the_ledger(path: Path, summary: dict | None) -> N
         return
     assert ledger.read(ledger.LEDGER) and any(r.notebook == nb_id for r in ledger.read(ledger.LEDGER)), (
         f"{nb_id} records test metrics {tested} but src/dyplab/course/{ledger.LEDGER.name} has no row for it")
-    assert f'print_looks("{nb_id}")' in path.read_text(encoding="utf-8"), (
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert f'print_looks("{nb_id}")' in code, (
         f"{nb_id} reports test metrics {tested}: it must print the ledger's count (ledger.print_looks)")
