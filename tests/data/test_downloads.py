@@ -146,6 +146,10 @@ def test_flower_archive_is_downloaded_verified_and_extracted(online: CanonicalSe
     assert leftovers(config.data_dir()) == []
     rc, out, _ = run_cli(capsys, "data", "verify", "flowers")
     assert rc == 0 and "corrupt" not in out, out
+    # the archive's LICENSE.txt is not the mirror sample's; a verified download is not damage to repair
+    before = files_under(cache)
+    rc, out, _ = run_cli(capsys, "data", "verify", "--repair", "flowers")
+    assert rc == 0 and "repair" not in out and files_under(cache) == before, out
 
 
 def _npz(colour: bool, n_classes: int, seed: int) -> bytes:
