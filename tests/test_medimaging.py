@@ -72,10 +72,19 @@ def test_train_seeds_learns_a_toy_task(tmp_path, monkeypatch) -> None:
                                            max_epochs=8, lr=0.01, batch_size=16, device="cpu", patience=None)
     assert list(table["seed"]) == [0, 1] and len(models) == 2
     assert (table["test_auc"] > 0.9).all()
+    assert (table["val_auc"] > 0.9).all()
     summary = medimaging.mean_sd(table)
     assert set(summary) == {"test_auc_mean", "test_auc_sd", "test_acc_mean", "test_acc_sd"}
     with pytest.raises(TypeError, match="LabeledData"):
         medimaging.train_seeds(lambda: CompactCNN(2, in_channels=1), (train.X, train.y), val, test)
+
+
+def test_train_seeds_without_a_test_split_has_no_test_columns(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path))
+    rng = np.random.default_rng(1)
+    table, _ = medimaging.train_seeds(lambda: CompactCNN(2, in_channels=1, channels=(4, 8)), _toy(32, rng), _toy(16, rng),
+                                      seeds=(0,), max_epochs=1, batch_size=16, device="cpu", patience=None)
+    assert list(table.columns) == ["seed", "val_auc", "val_acc", "best_epoch", "seconds"]
 
 
 def test_mean_sd_single_row_and_missing_column() -> None:
@@ -83,3 +92,50 @@ def test_mean_sd_single_row_and_missing_column() -> None:
     assert medimaging.mean_sd(table, ("test_auc",)) == {"test_auc_mean": 0.8, "test_auc_sd": 0.0}
     with pytest.raises(KeyError, match="test_acc"):
         medimaging.mean_sd(table, ("test_acc",))
+
+
+def test_recipes_share_the_budget_and_name_real_candidates() -> None:
+    for (kind, flag), name in medimaging.CHOSEN.items():
+        assert name in medimaging.CANDIDATES
+        kwargs = medimaging.recipe(kind, flag)
+        assert kwargs["max_epochs"] == medimaging.BUDGET["max_epochs"]
+        assert {k: kwargs[k] for k in medimaging.SHARED_FIT} == medimaging.SHARED_FIT
+        assert kwargs["vflip"] == (flag == "retinamnist")
+    cnn, vit = medimaging.recipe("cnn", "breastmnist"), medimaging.recipe("vit", "breastmnist")
+    assert cnn["max_epochs"] == vit["max_epochs"] and cnn["monitor"] == vit["monitor"]
+    assert medimaging.recipe("vit", "breastmnist", "lr 0.003, uten augmentering")["augment"] is False
+    with pytest.raises(KeyError, match="no recipe"):
+        medimaging.recipe("vit", "retinamnist")
+    with pytest.raises(KeyError, match="unknown candidate"):
+        medimaging.recipe("cnn", "breastmnist", "lr 1")
+
+
+def test_build_model_gives_the_cnn_and_the_vit_of_c4a() -> None:
+    x = torch.zeros(2, 1, 28, 28)
+    assert medimaging.build_model("cnn", 2, 1)(x).shape == (2, 2)
+    vit = medimaging.build_model("vit", 5, 3)
+    assert vit(torch.zeros(2, 3, 28, 28)).shape == (2, 5)
+    assert vit.patch_embed.kernel_size == (medimaging.VIT_SIZE["patch_size"],) * 2
+    with pytest.raises(ValueError, match="model kind"):
+        medimaging.build_model("rnn", 2, 1)
+
+
+def test_binary_view_and_clinical_metrics_use_the_named_positive_class() -> None:
+    # BreastMNIST-like: label 0 (malignant) is the positive class
+    y = np.array([0, 0, 1, 1, 1])
+    proba = np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.7, 0.3], [0.1, 0.9]])
+    yb, score = medimaging.binary_view(y, proba, (0,))
+    assert yb.tolist() == [1, 1, 0, 0, 0] and np.allclose(score, [0.9, 0.4, 0.2, 0.7, 0.1])
+    m = medimaging.clinical_metrics(y, proba, (0,))
+    assert (m["tp"], m["fn"], m["tn"], m["fp"]) == (1, 1, 2, 1)
+    assert m["sensitivity"] == 0.5 and m["specificity"] == pytest.approx(2 / 3)
+    # RetinaMNIST-like: grades 2-4 positive, score = summed probability
+    y5 = np.array([0, 1, 2, 4])
+    p5 = np.array([[0.6, 0.2, 0.1, 0.05, 0.05], [0.1, 0.3, 0.3, 0.2, 0.1], [0.1, 0.1, 0.2, 0.3, 0.3], [0.0, 0.0, 0.1, 0.1, 0.8]])
+    yb5, s5 = medimaging.binary_view(y5, p5, (2, 3, 4))
+    assert yb5.tolist() == [0, 0, 1, 1] and np.allclose(s5, [0.2, 0.6, 0.8, 1.0])
+    assert medimaging.clinical_metrics(y5, p5, (2, 3, 4))["specificity"] == 0.5
+    with pytest.raises(ValueError, match="some, not all"):
+        medimaging.binary_view(y, proba, (0, 1))
+    with pytest.raises(ValueError, match="some, not all"):
+        medimaging.binary_view(y, proba, (2,))

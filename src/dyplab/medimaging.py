@@ -1,11 +1,17 @@
-"""Training and scoring small image classifiers on MedMNIST-style arrays, over several seeds.
+"""Training and scoring small image classifiers on MedMNIST-style arrays, over several seeds (C4a).
 
 - :func:`to_tensor`: ``uint8`` images ``[N, H, W]`` / ``[N, H, W, C]`` → ``float32 [N, C, H, W]`` in ``[-1, 1]``.
 - :class:`AugmentedImages`: a dataset that flips and shifts each image at random (training only).
-- :func:`auc_acc`: test AUC and accuracy as MedMNIST v2 defines them (AUC: binary ROC AUC of the positive
-  class; multi-class: the mean of the one-vs-rest AUCs).
+- :func:`auc_acc`: AUC and accuracy as MedMNIST v2 defines them (AUC: binary ROC AUC of class 1;
+  multi-class: the mean of the one-vs-rest AUCs).
+- The recipes in one place: :data:`BUDGET` (epochs and seeds, the same for the CNN and the ViT),
+  :data:`CANDIDATES` (what ``benchmarks/medmnist_recipe_selection.py`` compares on the official validation
+  split), :data:`CHOSEN` (what it chose), :func:`recipe` and :func:`build_model`.
 - :func:`train_seeds`: train a fresh model per seed with :func:`dyplab.training.fit` (best epoch chosen on the
-  validation split), score it once on the test split, one row per seed; :func:`mean_sd` summarises.
+  validation split), score it on validation and, when given, once on the test split; :func:`mean_sd` summarises.
+- :func:`binary_view` / :func:`clinical_metrics`: the clinically relevant question as a two-class one
+  (:data:`POSITIVE`: malignant in BreastMNIST, referable retinopathy in RetinaMNIST), scored by
+  :func:`dyplab.metrics.binary_metrics`.
 """
 
 from __future__ import annotations
@@ -20,10 +26,64 @@ import torch
 from sklearn.metrics import roc_auc_score
 from torch import nn
 
-from . import config, training
+from . import config, metrics, training
 from .data.labeled import LabeledData
+from .models.images import CompactCNN, SmallViT
 
-__all__ = ["AugmentedImages", "auc_acc", "mean_sd", "to_tensor", "train_seeds"]
+__all__ = ["BUDGET", "CANDIDATES", "CHOSEN", "POSITIVE", "VIT_SIZE", "AugmentedImages", "auc_acc", "binary_view",
+           "build_model", "clinical_metrics", "mean_sd", "recipe", "to_tensor", "train_seeds"]
+
+#: The budget of every MedMNIST model in C4a, the CNN and the ViT alike: at most ``max_epochs`` epochs with a
+#: cosine learning-rate schedule, the epoch with the lowest validation loss kept, one model per seed.
+BUDGET: dict[str, Any] = {"max_epochs": 20, "seeds": (0, 1, 2)}
+#: The fit settings every candidate shares (keywords of :func:`dyplab.training.fit`).
+SHARED_FIT: dict[str, Any] = {"optimizer": "adamw", "weight_decay": 1e-4, "batch_size": 64, "schedule": "cosine",
+                              "patience": None, "monitor": "val_loss", "precision": "auto"}
+#: The candidate settings ``benchmarks/medmnist_recipe_selection.py`` compares for each model and data set:
+#: learning rate and whether the training images are flipped and shifted at random.
+CANDIDATES: dict[str, dict[str, Any]] = {
+    "lr 0.001, augmentering": {"lr": 1e-3, "augment": True},
+    "lr 0.003, augmentering": {"lr": 3e-3, "augment": True},
+    "lr 0.001, uten augmentering": {"lr": 1e-3, "augment": False},
+    "lr 0.003, uten augmentering": {"lr": 3e-3, "augment": False},
+}
+#: The candidate chosen for each ``(model, flag)``: the highest mean validation AUC in
+#: ``benchmarks/medmnist_recipe_selection.py`` (official validation split only; the test split is not loaded),
+#: as it printed on 7 December 2026 (seeds 0 and 1, 20 epochs): CNN/BreastMNIST 0.943, CNN/RetinaMNIST 0.827,
+#: ViT/BreastMNIST 0.769.
+CHOSEN: dict[tuple[str, str], str] = {
+    ("cnn", "breastmnist"): "lr 0.001, uten augmentering",
+    ("cnn", "retinamnist"): "lr 0.003, augmentering",
+    ("vit", "breastmnist"): "lr 0.003, uten augmentering",
+}
+#: The size of C4a's Vision Transformer (also the ``timm`` model it is checked against).
+VIT_SIZE: dict[str, int] = {"image_size": 28, "patch_size": 4, "dim": 64, "depth": 4, "heads": 4, "mlp_dim": 256}
+#: The clinically relevant positive class(es) of each data set: BreastMNIST label 0 is malignant (1 is
+#: normal/benign); RetinaMNIST grades 2–4 are referable diabetic retinopathy (moderate or worse).
+POSITIVE: dict[str, tuple[int, ...]] = {"breastmnist": (0,), "retinamnist": (2, 3, 4)}
+MODELS = ("cnn", "vit")
+
+
+def build_model(kind: str, n_classes: int, in_channels: int) -> nn.Module:
+    """A fresh ``"cnn"`` (:class:`CompactCNN`) or ``"vit"`` (:class:`SmallViT` of :data:`VIT_SIZE`, dropout 0.1)."""
+    if kind == "cnn":
+        return CompactCNN(n_classes=n_classes, in_channels=in_channels)
+    if kind == "vit":
+        return SmallViT(in_channels=in_channels, n_classes=n_classes, dropout=0.1, **VIT_SIZE)
+    raise ValueError(f"model kind must be one of {MODELS}; got {kind!r}")
+
+
+def recipe(kind: str, flag: str, candidate: str | None = None) -> dict[str, Any]:
+    """Keywords of :func:`train_seeds` for ``kind`` on ``flag``: :data:`SHARED_FIT`, ``max_epochs`` of
+    :data:`BUDGET` and the chosen (or the named) candidate. Fundus photos are also flipped vertically."""
+    name = candidate if candidate is not None else CHOSEN.get((kind, flag))
+    if name is None:
+        raise KeyError(f"no recipe was chosen for {kind!r} on {flag!r} (chosen: {sorted(CHOSEN)}); "
+                       "run benchmarks/medmnist_recipe_selection.py")
+    if name not in CANDIDATES:
+        raise KeyError(f"unknown candidate {name!r}; candidates: {list(CANDIDATES)}")
+    return {**SHARED_FIT, "max_epochs": BUDGET["max_epochs"], "vflip": flag == "retinamnist",
+            "channels_last": kind == "cnn", **CANDIDATES[name]}
 
 
 def to_tensor(images: np.ndarray) -> torch.Tensor:
@@ -102,7 +162,7 @@ def train_seeds(
     build: Callable[[], nn.Module],
     train: LabeledData,
     val: LabeledData,
-    test: LabeledData,
+    test: LabeledData | None = None,
     *,
     seeds: Sequence[int] = (0, 1, 2),
     max_epochs: int = 30,
@@ -112,17 +172,20 @@ def train_seeds(
     name: str = "medmnist",
     **fit_kwargs: Any,
 ) -> tuple[pd.DataFrame, list[nn.Module]]:
-    """Train ``build()`` once per seed, choose the best epoch on ``val``, score once on ``test``.
+    """Train ``build()`` once per seed, choose the best epoch on ``val``, score on ``val`` and once on ``test``.
 
     ``build`` makes a fresh model (it is called after seeding, so the initial weights follow the seed).
     Further keywords go to :func:`dyplab.training.fit` (``lr``, ``batch_size``, ``schedule``, ``patience``,
-    ``monitor``, ...). Returns a table with one row per seed (``seed, val_auc, val_acc, test_auc, test_acc,
-    best_epoch, seconds``) and the trained models.
+    ``monitor``, ...). Returns a table with one row per seed (``seed, val_auc, val_acc, best_epoch, seconds``,
+    and ``test_auc, test_acc`` when ``test`` is given) and the trained models. Without ``test`` (recipe
+    selection) the test split is never touched.
     """
-    train, val, test = _check(train, "train"), _check(val, "val"), _check(test, "test")
+    train, val = _check(train, "train"), _check(val, "val")
+    if test is not None:
+        test = _check(test, "test")
     if not seeds:
         raise ValueError("give at least one seed")
-    X_tr, X_va, X_te = to_tensor(train.X), to_tensor(val.X), to_tensor(test.X)
+    X_tr, X_va = to_tensor(train.X), to_tensor(val.X)
     train_ds = AugmentedImages(X_tr, train.y, shift=shift, vflip=vflip) if augment else (X_tr, train.y)
     fit_kwargs.setdefault("progress", False)
     rows, models = [], []
@@ -134,11 +197,32 @@ def train_seeds(
                            name=f"{name}_seed{seed}", **fit_kwargs)
         seconds = time.perf_counter() - t0
         v = auc_acc(val.y, training.predict_proba(res.model, X_va, device="cpu"))
-        t = auc_acc(test.y, training.predict_proba(res.model, X_te, device="cpu"))
-        rows.append({"seed": int(seed), "val_auc": v["auc"], "val_acc": v["acc"], "test_auc": t["auc"],
-                     "test_acc": t["acc"], "best_epoch": res.best_epoch, "seconds": seconds})
+        row = {"seed": int(seed), "val_auc": v["auc"], "val_acc": v["acc"]}
+        if test is not None:
+            t = auc_acc(test.y, training.predict_proba(res.model, to_tensor(test.X), device="cpu"))
+            row.update(test_auc=t["auc"], test_acc=t["acc"])
+        rows.append({**row, "best_epoch": res.best_epoch, "seconds": seconds})
         models.append(res.model)
     return pd.DataFrame(rows), models
+
+
+def binary_view(y: np.ndarray, proba: np.ndarray, positive: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``(y_binary, score)``: 1 where the label is one of the ``positive`` classes; the score is the summed
+    probability of those classes (``proba`` is ``[N, C]``)."""
+    y = np.asarray(y, dtype=np.int64)
+    proba = np.asarray(proba, dtype=np.float64)
+    if proba.ndim != 2 or len(proba) != len(y):
+        raise ValueError(f"proba must be [N, C] for {len(y)} labels; got shape {proba.shape}")
+    pos = sorted({int(k) for k in positive})
+    if not pos or pos[0] < 0 or pos[-1] >= proba.shape[1] or len(pos) == proba.shape[1]:
+        raise ValueError(f"positive classes {list(positive)} must be some, not all, of the {proba.shape[1]} classes")
+    return np.isin(y, pos).astype(np.int64), proba[:, pos].sum(axis=1)
+
+
+def clinical_metrics(y: np.ndarray, proba: np.ndarray, positive: Sequence[int], threshold: float = 0.5) -> dict[str, float]:
+    """Sensitivity, specificity, PPV, NPV, AUC and counts with ``positive`` as the positive class
+    (:func:`dyplab.metrics.binary_metrics` on :func:`binary_view`; positive when the score ≥ ``threshold``)."""
+    return metrics.binary_metrics(*binary_view(y, proba, positive), threshold=threshold)
 
 
 def mean_sd(table: pd.DataFrame, columns: Sequence[str] = ("test_auc", "test_acc")) -> dict[str, float]:
