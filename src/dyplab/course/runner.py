@@ -41,15 +41,18 @@ class RunResult:
 
 def notebooks_dir(start: Path | None = None) -> Path:
     """Find the notebooks: ``DYPLAB_NOTEBOOKS``, the working folder (a ``dyplab notebooks`` copy), its
-    ``notebooks/`` (or a parent's) or the source checkout."""
+    ``notebooks/`` (or a parent's) or the ones that came with dyplab (installed package or source checkout)."""
+    from .shipped import shipped_dir
+
     env = os.environ.get("DYPLAB_NOTEBOOKS")
     candidates = [Path(env)] if env else []
     here = Path(start or Path.cwd()).resolve()
     candidates += [here] + [p / "notebooks" for p in (here, *here.parents)]
-    candidates.append(Path(__file__).resolve().parents[2] / "notebooks")
     for cand in candidates:
         if cand.is_dir() and any(cand.glob("*.ipynb")):
             return cand
+    with contextlib.suppress(FileNotFoundError):
+        return shipped_dir()
     raise FileNotFoundError(
         "Could not find the notebooks. Copy them with `dyplab notebooks DIR` and run dyplab in DIR, "
         "or run it from the project folder, or set DYPLAB_NOTEBOOKS."
