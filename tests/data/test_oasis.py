@@ -105,15 +105,3 @@ def test_three_views_wrong_dimensions_and_index(tmp_path):
     flat = _nifti(tmp_path, np.zeros((4, 4)), "flat.nii.gz")
     with pytest.raises(DataError, match=r"flat\.nii\.gz has shape \(4, 4\); expected a 3-D volume"):
         oasis.load_volume(flat)
-
-
-def test_internet_check_sends_nothing_offline(monkeypatch):
-    monkeypatch.setenv("DYPLAB_OFFLINE", "1")
-
-    def no_network(*args, **kwargs):
-        raise AssertionError("internet_available() must not connect when offline")
-
-    monkeypatch.setattr(oasis.socket, "create_connection", no_network)
-    assert oasis.internet_available() is False
-    with pytest.raises(DataError, match="needs the internet"):
-        oasis.fetch_vbm_online(2)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .. import config
 from ._core import DataError, DatasetInfo, Download, fetch, register, require_columns, sourced_downloads
 from .labeled import LabeledData
 
@@ -331,30 +329,3 @@ def three_views(volume: np.ndarray, index: Sequence[int] | None = None) -> dict[
         "coronal": np.rot90(vol[:, j, :]),
         "axial": np.rot90(vol[:, :, k]),
     }
-
-
-def internet_available(host: str = "www.nitrc.org", port: int = 443, timeout: float = 3.0) -> bool:
-    """True when ``host`` answers on ``port`` within ``timeout`` seconds; always False with ``DYPLAB_OFFLINE=1``
-    (then nothing is sent)."""
-    if config.offline():
-        return False
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def fetch_vbm_online(n_subjects: int = 100):
-    """Online alternative: nilearn's OASIS VBM grey-matter maps (``nilearn.datasets.fetch_oasis_vbm``).
-
-    Needs the optional package ``nilearn`` and internet; the files go to the dyplab cache. These maps
-    are not in the course mirror. Returns nilearn's Bunch (``gray_matter_maps``, ``ext_vars``...).
-    """
-    if config.offline():
-        raise DataError("fetch_vbm_online() needs the internet, but DYPLAB_OFFLINE=1 is set")
-    try:
-        from nilearn.datasets import fetch_oasis_vbm
-    except ImportError as exc:
-        raise DataError("fetch_vbm_online() needs the optional package nilearn: `pip install nilearn`") from exc
-    return fetch_oasis_vbm(n_subjects=n_subjects, data_dir=str(config.data_dir() / "nilearn"))
