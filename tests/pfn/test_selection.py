@@ -102,6 +102,7 @@ def test_shipped_record_if_present_is_valid():
     assert all(name.lower() not in {e.lower() for e in selection.EVALUATION_TABLES} for name in record["entries"])
 
 
+@pytest.mark.slow
 def test_train_pfn_snapshots_are_that_runs_networks(tmp_path):
     train_pfn = _script("train_pfn")
     out = tmp_path / "pfn.pt"
