@@ -18,7 +18,7 @@ The last line is ``ratio_time=<dyplab/original> acc_dyplab=<..> acc_original=<..
 acc_dyplab >= acc_original with ratio_time <= 0.33. Wall times depend on the machine and on what else
 runs on it; compare the ratio, not the seconds.
 
-    python benchmarks/fer_cnn.py --threads 1                              # full run (about 48 minutes on one core here)
+    python benchmarks/fer_cnn.py --threads 1                              # full run (about 48 minutes on one core with 30 dyplab epochs)
     python benchmarks/fer_cnn.py --limit-per-class 100 --epochs-original 1 --epochs-dyplab 1   # quick check
 """
 

@@ -33,9 +33,14 @@ BALANCING = ("weights", "sampler", "none")
 # more epochs, since the training loss still equalled the validation loss after 10 (width 48 did not help: 0.601
 # against 0.600 at width 24). Eight one-seed runs of 20–30 epochs (label smoothing, a second convolution in
 # block 4, rotation and zoom, SGD, batch 64) all gave validation 0.620–0.653; a 16-channel first block (the 48×48
-# block costs most per parameter) made 30 epochs cost what 25 epochs at width 32 cost (0.651 against 0.653),
-# which leaves E2 room in its 15 minutes. Trained in bfloat16 where the CPU has it natively.
-RECIPE_EPOCHS = 30
+# block costs most per parameter) made 30 epochs cost what 25 epochs at width 32 cost (0.651 against 0.653).
+# These searches were made after test looks below the 65 % goal (see the test-set ledger). Trained in bfloat16
+# where the CPU has it natively.
+# Epochs: `benchmarks/fer_recipe_selection.py`. Its time rule (E2 under 12 minutes in class, projected from the
+# slower measured class run) keeps 10–18 epochs and drops 21 and 30; 18 is its PROVISIONAL choice (the longest
+# training within the limit, printed by `--time-only`). Its validation comparison of 10–18 epochs could not run
+# to the end on the shared machine of 7 December 2026; when it does, its winner goes here.
+RECIPE_EPOCHS = 18
 RECIPE_MODEL = {"channels": [16, 64, 128, 256], "hidden": 256, "dropout": 0.2, "degrees": 0.0, "shift": 0.1,
                 "zoom": 0.0}
 
