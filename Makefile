@@ -41,6 +41,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ecg_recipe_selection.py
 	$(BIN)/python benchmarks/flowers_cnn.py
 	$(BIN)/python benchmarks/fer_cnn.py
+	# Recipe selection: each script reads training and validation data only and prints candidates and choice.
+	$(BIN)/python benchmarks/mnist_recipe_selection.py
+	$(BIN)/python benchmarks/heart_recipe_selection.py
+	$(BIN)/python benchmarks/flowers_recipe_selection.py
+	$(BIN)/python benchmarks/medmnist_recipe_selection.py
+	$(BIN)/python benchmarks/mri_recipe_selection.py
+	$(BIN)/python benchmarks/fer_recipe_selection.py
+	$(BIN)/python benchmarks/pfn_selection.py
 
 # JupyterLab on notebooks/ with .venv's Python as the kernel (dyplab lab).
 lab: $(STAMP)

@@ -34,3 +34,11 @@ def test_version_has_one_home() -> None:
     assert "version" not in project and "version" in project["dynamic"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", dyplab.__version__)
     assert f"## {dyplab.__version__}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), "CHANGELOG lacks it"
+
+
+def test_make_bench_runs_every_benchmark() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    bench = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r"benchmarks/(\w+\.py)", bench))
+    scripts = {p.name for p in (ROOT / "benchmarks").glob("*.py") if not p.name.startswith("_")}
+    assert scripts <= listed, f"benchmarks not run by `make bench`: {sorted(scripts - listed)}"
