@@ -108,7 +108,7 @@ def test_a_lost_reply_restarts_the_notebook_once_and_says_so(tmp_path: Path) -> 
     res = runner.execute_notebook(path, profile="smoke", results_dir=tmp_path / "res", html=False,
                                   stall_after=(2, 3), echo=said.append)
     assert res.status == "ok", res.error
-    assert "startet på nytt" in res.note and "celle 0" in res.note
+    assert "startet på nytt" in res.note and "celle 1" in res.note
     assert len(said) == 1 and "stoppet opp" in said[0] and "Starter notatboken på nytt (én gang)" in said[0]
     assert res.seconds < 120  # ended by the stall watch (seconds), not by the cell timeout (1800 s)
     assert results.load("Z4", root=tmp_path / "res")["metrics"] == {"x": 1}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .stall import Stall, StallWatch
+from .stall import Stall, StallWatch, poll_in_slices
 
 STALL_PROBE_AFTER = 10.0  # seconds a cell waits for its reply before the kernel is asked whether it is free
 STALL_GRACE = 30.0  # seconds the reply may take to arrive after the kernel said it is free
@@ -114,7 +114,8 @@ def execute_notebook(
     """Execute one notebook in a fresh kernel with ``DYPLAB_PROFILE=profile``.
 
     The executed copy (and an HTML export) go to ``output_dir``; the source notebook is never
-    modified. Errors are caught and reported in the :class:`RunResult`. A run that waits for a reply the
+    modified. The notebook records its results in ``results_dir`` (default: ``DYPLAB_RESULTS_DIR`` or
+    ``./results``). Errors are caught and reported in the :class:`RunResult`. A run that waits for a reply the
     kernel has already finished with (a lost message, see :mod:`dyplab.course.stall`; ``stall_after`` =
     seconds before the kernel is asked, seconds of grace after it answered) is started again once, and
     ``echo`` says so. Ctrl+C ends the run with ``KeyboardInterrupt`` after the kernel is shut down.
@@ -126,7 +127,7 @@ def execute_notebook(
         **os.environ,
         "DYPLAB_PROFILE": profile,
         "DYPLAB_PROGRESS": "0",  # nobody watches a headless run; keep the reports free of progress bars
-        "DYPLAB_RESULTS_DIR": str(Path(results_dir or Path.cwd() / "results").resolve()),
+        "DYPLAB_RESULTS_DIR": str(Path(results_dir or os.environ.get("DYPLAB_RESULTS_DIR") or "results").resolve()),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
     start = time.perf_counter()
@@ -136,7 +137,7 @@ def execute_notebook(
         status, error, stall = _execute_once(nb, path, env, timeout, stall_after)
         if stall is None:
             break
-        where = f"celle {stall.cell_index}" if stall.cell_index >= 0 else "oppstarten"
+        where = f"celle {stall.cell_index + 1}" if stall.cell_index >= 0 else "oppstarten"  # counted from 1
         stalls.append(f"{where} ventet {stall.waited:.0f} s, kjernen ledig i {stall.idle:.0f} s")
         if len(stalls) == 2:
             status, error = "failed", f"stoppet opp to ganger uten svar fra kjernen ({'; '.join(stalls)})"
@@ -160,7 +161,8 @@ def execute_notebook(
 
 
 def _client_class() -> type:
-    """``NotebookClient`` whose kernel clean-up runs once, however many times it is asked for.
+    """``NotebookClient`` that polls its shell channel in slices (:func:`dyplab.course.stall.poll_in_slices`: a
+    lost wake-up no longer hangs the run) and whose kernel clean-up runs once, however many times it is asked for.
 
     On Ctrl+C nbclient's own signal handler starts a clean-up while the run's ``finally`` starts another; the two
     shut the same kernel down at once and one of them fails with a traceback printed after "Avbrutt.".
@@ -170,6 +172,11 @@ def _client_class() -> type:
 
     class CourseClient(NotebookClient):
         _cleanup_task: asyncio.Task | None = None
+
+        async def async_start_new_kernel_client(self) -> Any:
+            kc = await super().async_start_new_kernel_client()
+            poll_in_slices(kc.shell_channel)
+            return kc
 
         async def _async_cleanup_kernel(self) -> None:
             if self._cleanup_task is None:

@@ -1,17 +1,23 @@
-"""Notice a notebook run that waits for a reply the kernel has already finished with (a lost message).
+"""Notebook runs that wait for a reply the kernel has already sent: the cause, its fix, and a watch for the rest.
 
-With jupyter_client 8 a headless run can wait forever in the client's event loop while the kernel sits idle,
-waiting for the next request (jupyter/jupyter_client#922): the reply to a cell, or the request itself, was lost
-between them. A slow cell looks the same from the client's side, so :class:`StallWatch` asks the kernel:
+With jupyter_client 8 a headless run could wait for half an hour in the client's event loop while the kernel sat
+idle, waiting for the next request (jupyter/jupyter_client#922; here: B2 beside a busy CPU, at its ``interact``
+cell). The cause: the client waits for the cell's reply by polling the shell socket through pyzmq's asyncio
+layer, which wakes up on the socket's edge-triggered file descriptor. ``Session.send`` sends on a plain (shadow)
+copy of the same socket, outside that layer; nbclient does so in the middle of a cell when an output widget is
+cleared (``OutputWidget.sync_state``). A send processes the socket's pending events, so when the reply has just
+arrived its wake-up is used up: the reply sits in the socket and the poll sleeps until its timeout (1800 s).
 
-1. when a cell has had no reply for ``probe_after`` seconds, a second, separate client sends the kernel a
-   ``kernel_info_request`` on the shell channel. The kernel handles shell requests one at a time, in order, so
-   the answer comes only once the kernel is free: the cell has finished (or never arrived).
-2. if the run's own client still has no reply ``grace`` seconds after that answer, the reply was lost. The
-   watch then ends the idle kernel, so the run fails at once (nbclient reports a dead kernel) with
-   :attr:`StallWatch.stalled` set, and :func:`dyplab.course.runner.execute_notebook` starts the notebook again.
-
-A cell that computes for an hour is never ended by this: the kernel does not answer the probe until it is done.
+- :func:`poll_in_slices` is the fix: the shell channel is polled for at most ``every`` seconds at a time, and
+  each new poll looks at the socket itself, so a lost wake-up costs at most a second.
+- :class:`StallWatch` notices any other lost message. When a cell has had no reply for ``probe_after``
+  seconds, a second, separate client sends the kernel a ``kernel_info_request`` on the shell channel. The
+  kernel handles shell requests one at a time, in order, so the answer comes only once the kernel is free: the
+  cell has finished (or never arrived). If the run's own client still has no reply ``grace`` seconds after that
+  answer, the reply was lost: the watch ends the idle kernel, so the run fails at once (nbclient reports a dead
+  kernel) with :attr:`StallWatch.stalled` set, and :func:`dyplab.course.runner.execute_notebook` starts the
+  notebook again. A cell that computes for an hour is never ended by this: the kernel does not answer the probe
+  until it is done.
 """
 
 from __future__ import annotations
@@ -137,6 +143,26 @@ class StallWatch:
                 os.killpg(os.getpgid(pid), signal.SIGKILL)
             else:
                 os.kill(pid, signal.SIGTERM)
+
+
+def poll_in_slices(channel: Any, every: float = 1.0) -> Any:
+    """Make ``channel.get_msg(timeout)`` (a jupyter_client async channel) poll for at most ``every`` seconds at a
+    time until ``timeout`` (``None``: no limit), so that a lost wake-up delays a message by at most ``every``
+    seconds instead of the whole timeout (see the module docstring). Returns the channel."""
+    get_msg = channel.get_msg
+
+    async def get_msg_in_slices(timeout: float | None = None) -> dict:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = every if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await get_msg(timeout=min(every, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    channel.get_msg = get_msg_in_slices
+    return channel
 
 
 def _probe_client(connection: dict) -> Any:
