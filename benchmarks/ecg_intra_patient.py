@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     for r in (original, dyp):
         print(f"{r['model']:>9}: test accuracy {r['acc']:.4f} · fit {r['wall_s']:.1f} s · {r['params']:,} parameters · "
               f"{r['n_train']:,} training beats · epochs {r['epochs']} (best {r['best_epoch']})")
-    comparison_line("ecg_intra_patient", dyp, original, acc_key="acc")
+    comparison_line("ecg_intra_patient", dyp, original, acc_key="acc", test_split_of="B4")
     return {"original": original, "dyplab": dyp}
 
 

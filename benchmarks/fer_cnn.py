@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
         rows["dyplab"] = _row("dyplab", res, time.perf_counter() - start, split.test)
         print(format_run(rows["dyplab"]), flush=True)
 
-    comparison_line("fer_cnn", rows["dyplab"], rows.get("original"))
+    comparison_line("fer_cnn", rows["dyplab"], rows.get("original"), test_split_of="E3")
     if args.limit_per_class is None:
         looks = {f"test_acc_{name}": row["test_acc"] for name, row in rows.items()}
         recipe = f"benchmarks/fer_cnn.py: dyplab {args.epochs_dyplab} epoker" + (

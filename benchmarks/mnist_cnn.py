@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
                               fit_kwargs=models.CNN_FIT, patience=None, seed=args.seed, log_root=Path(tmp))
         print(format_run(rows["dyplab"]), flush=True)
 
-    comparison_line("mnist_cnn", rows["dyplab"], rows.get("original"))
+    comparison_line("mnist_cnn", rows["dyplab"], rows.get("original"), test_split_of="A6")
     return rows
 
 

@@ -75,12 +75,20 @@ def test_dyplab_run_writes_the_report(report_run):
     assert any("Kursrapport" in line for line in report_run["lines"])
 
 
-def test_comparison_line_prints_records_and_handles_a_missing_original(tmp_path, capsys) -> None:
-    from dyplab.course import report
+def test_comparison_line_prints_records_and_handles_a_missing_original(tmp_path, capsys, monkeypatch) -> None:
+    from dyplab.course import ledger, report
+
+    logg = tmp_path / "logg.csv"
+    logg.write_text(",".join(ledger.COLUMNS) + "\n", encoding="utf-8")
+    monkeypatch.setenv(ledger.ENV_FILE, str(logg))
 
     dyp = {"wall_s": 10.0, "test_acc": 0.99}
-    line = report.comparison_line("demo", dyp, {"wall_s": 40.0, "test_acc": 0.98}, output_dir=tmp_path)
+    line = report.comparison_line("demo", dyp, {"wall_s": 40.0, "test_acc": 0.98}, test_split_of="A6",
+                                  output_dir=tmp_path)
     assert line == "ratio_time=0.250 acc_dyplab=0.9900 acc_original=0.9800"
     assert capsys.readouterr().out.strip().splitlines()[-1] == line
     assert report.load_benchmarks(tmp_path)["demo"]["ratio_time"] == 0.25
-    assert report.comparison_line("solo", dyp, None, output_dir=tmp_path).startswith("ratio_time=nan")
+    assert report.comparison_line("solo", dyp, None, test_split_of="A6", output_dir=tmp_path).startswith("ratio_time=nan")
+    looks = ledger.read(logg)  # each run scored A6's test split: one look each
+    assert [(r.notebook, r.recipe) for r in looks] == [("A6", "benchmarks/demo.py"), ("A6", "benchmarks/solo.py")]
+    assert looks[0].result == "test_acc_dyplab=0.99; test_acc_original=0.98"

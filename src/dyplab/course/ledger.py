@@ -109,7 +109,7 @@ def print_looks(notebook: str, path: str | Path | None = None) -> int:
 def start_run() -> str:
     """Mark the start of a notebook run (called by ``session.start``); its own row is not an earlier look."""
     global _run_started
-    _run_started = _dt.datetime.now().isoformat(timespec="seconds")
+    _run_started = _dt.datetime.now().isoformat(timespec="milliseconds")
     return _run_started
 
 

@@ -91,17 +91,25 @@ def record_benchmark(name: str, output_dir: str | Path | None = None, **values: 
     return output_dir / BENCHMARKS
 
 
-def comparison_line(name: str, dyplab_row: dict, original_row: dict | None, *, acc_key: str = "test_acc",
-                    output_dir: str | Path | None = None) -> str:
+def comparison_line(name: str, dyplab_row: dict, original_row: dict | None, *, test_split_of: str,
+                    acc_key: str = "test_acc", output_dir: str | Path | None = None) -> str:
     """Print and record a comparison benchmark's last line: ``ratio_time=.. acc_dyplab=.. acc_original=..``.
 
     Each row holds ``wall_s`` and ``acc_key``; without an original run the ratio and its accuracy are NaN.
+    The accuracies are measured on the test split of notebook ``test_split_of``, so the run is also a look in
+    the test-set ledger (:func:`dyplab.course.ledger.record_look`; written from a git checkout only).
     """
+    from . import ledger
+
     ratio = dyplab_row["wall_s"] / original_row["wall_s"] if original_row else float("nan")
     acc_orig = original_row[acc_key] if original_row else float("nan")
     line = f"ratio_time={ratio:.3f} acc_dyplab={dyplab_row[acc_key]:.4f} acc_original={acc_orig:.4f}"
     print(line, flush=True)
     record_benchmark(name, output_dir, ratio_time=ratio, acc_dyplab=dyplab_row[acc_key], acc_original=acc_orig)
+    ledger.start_run()
+    ledger.record_look(test_split_of, {"test_acc_dyplab": dyplab_row[acc_key], "test_acc_original": acc_orig},
+                       profile="full", recipe=f"benchmarks/{name}.py",
+                       why="benchmark: dyplabs oppskrift mot den gamle på samme testdel")
     return line
 
 
