@@ -19,13 +19,13 @@ import pandas as pd
 
 from .. import checkpoints, config, explain, metrics, splits, tabular, training
 from ..data import heart as heart_data
-from ..models.tabular import TabularMLP
+from ..models.tabular import HEART_FIT, HEART_MLP, TabularMLP
 
 SEED = 42
 TARGET_SENSITIVITY = 0.90
-MLP_PARAMS = {"hidden": (128, 64, 32), "dropout": 0.3}
-FIT_PARAMS = {"lr": 1e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau", "patience": 15,
-              "monitor": "val_loss", "progress": False}
+# B3's recipe, imported, never copied: the network and training settings chosen by
+# benchmarks/heart_recipe_selection.py (dyplab.models.tabular.HEART_MLP / HEART_FIT).
+FIT_PARAMS = {k: v for k, v in HEART_FIT.items() if k != "max_epochs"}
 
 #: Valid range (inclusive) and unit of each measured variable: wide enough for any real patient, narrow
 #: enough to catch typing errors (the Cleveland data lie well inside).
@@ -126,8 +126,8 @@ def train(path: Path, *, progress: Callable[[str], None] = print) -> Path:
     Xt_val = pre.transform(X.iloc[idx_val]).astype(np.float32)
     names = [str(n) for n in pre.get_feature_names_out()]
     dyplab.seed_everything(SEED)
-    mlp = TabularMLP(len(names), **MLP_PARAMS)
-    epochs = config.profile().pick(smoke=30, klass=100)
+    mlp = TabularMLP(len(names), **HEART_MLP)
+    epochs = config.profile().pick(smoke=30, klass=HEART_FIT["max_epochs"])
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dyplab-app-") as tmp:
@@ -136,7 +136,7 @@ def train(path: Path, *, progress: Callable[[str], None] = print) -> Path:
     p_val = training.predict_proba(fit.model, Xt_val)[:, 1]
     thr = metrics.threshold_for_sensitivity(y[idx_val], p_val, TARGET_SENSITIVITY)
     m = metrics.binary_metrics(y[idx_val], p_val, thr)
-    checkpoints.save(fit.model, path, model_kwargs={"n_features": len(names), **MLP_PARAMS}, class_names=list(heart_data.TARGET_NAMES),
+    checkpoints.save(fit.model, path, model_kwargs={"n_features": len(names), **HEART_MLP}, class_names=list(heart_data.TARGET_NAMES),
                      feature_names=names, threshold=float(thr), target_sensitivity=TARGET_SENSITIVITY,
                      val={k: float(m[k]) for k in ("sensitivity", "specificity", "roc_auc", "accuracy")},
                      n_val=int(len(idx_val)), n_train=int(len(idx_train)), epochs=int(fit.stopped_epoch),
