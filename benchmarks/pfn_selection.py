@@ -78,7 +78,7 @@ def same_run_as_shipped(meta: dict, shipped: dict) -> tuple[bool, int]:
 
 
 def write_record(scores: pd.DataFrame, best: pd.Series, at_shipped: pd.DataFrame, entries: list[str],
-                 is_shipped: bool, setup: selection.Setup) -> None:
+                 is_shipped: bool, setup: selection.Setup, reproduced_to: int | None = None) -> None:
     """Write the candidates, scores and choice next to the shipped weights (F1 and F2 print them)."""
     def plain(row) -> dict:
         return {k: (int(v) if k in ("steg", "max_features") else round(float(v), 6)) for k, v in row.items()}
@@ -88,7 +88,7 @@ def write_record(scores: pd.DataFrame, best: pd.Series, at_shipped: pd.DataFrame
               "sizes": {n: list(d.X.shape) for n, d in setup.tables.items()} | {n: len(t) for n, t in setup.prior.items()},
               "n_estimators": N_ESTIMATORS, "candidates": [plain(r) for _, r in scores.iterrows()],
               "choice": plain(best), "shipped": plain(at_shipped.iloc[0]) if len(at_shipped) else None,
-              "is_shipped": bool(is_shipped)}
+              "is_shipped": bool(is_shipped), "reproduced_to": reproduced_to}
     selection.RECORD.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {selection.RECORD.relative_to(ROOT)}")
 
@@ -108,6 +108,7 @@ def main() -> None:
     shipped_steps = int(shipped_meta["settings"]["steps"])
     _, shipped_cap = load_pretrained(WEIGHTS)
     same_run, n_rows = same_run_as_shipped(run_meta, shipped_meta)
+    stand_in = False
     print(f"This run has the shipped settings and the shipped log on all {n_rows} common log rows: {same_run}")
     if shipped_steps in steps:
         identical = same_weights(steps[shipped_steps], WEIGHTS)
@@ -115,6 +116,7 @@ def main() -> None:
         same_run = same_run and identical
     elif same_run:  # an unfinished reproduction: the shipped weights are this run's last network
         steps[shipped_steps] = WEIGHTS
+        stand_in = True
         print(f"The run stopped before {shipped_steps} steps; the shipped weights stand in for its final network.")
     if not same_run:
         print("WARNING: this run is not a reproduction of the shipped pre-training; the shipped network is not a candidate.")
@@ -157,7 +159,8 @@ def main() -> None:
     is_shipped = best_steps == shipped_steps and best_cap == shipped_cap and same_run
     print(f"is_shipped={is_shipped}")
     if not args.quick:
-        write_record(scores, best, at_shipped, entries, is_shipped, setup)
+        write_record(scores, best, at_shipped, entries, is_shipped, setup,
+                     reproduced_to=int(run_meta["log"][-1]["step"]) if stand_in else None)
     record_benchmark("pfn_selection", steps=best_steps, max_features=best_cap, criterion=float(best["kriterium"]),
                      is_shipped=is_shipped, quick=args.quick)
 

@@ -82,6 +82,7 @@ def test_record_sentences_come_from_the_record(tmp_path):
     assert "Valgt: 6000 steg og høyst 24 egenskaper (kriterium 0.8840)" in lines[1]
     assert "samme innstillingene" in lines[2]
     assert "IKKE" in selection.describe_record(_record(False))[2]
+    assert "fram til steg 2000" in selection.describe_record({**_record(True), "reproduced_to": 2000})[2]
     path = tmp_path / "selection.json"
     path.write_text(json.dumps(_record(True)), encoding="utf-8")
     assert selection.load_record(path)["choice"]["steg"] == 6000

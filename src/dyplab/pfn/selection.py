@@ -188,6 +188,10 @@ def describe_record(record: dict | None) -> list[str]:
              f"Valgt: {c['steg']} steg og høyst {c['max_features']} egenskaper (kriterium {c['kriterium']:.4f}); "
              + (f"vektene som følger med: {s['steg']} steg og høyst {s['max_features']} egenskaper "
                 f"(kriterium {s['kriterium']:.4f})." if s else "vektene som følger med, var ikke blant kandidatene.")]
+    if record.get("reproduced_to"):
+        lines.append(f"De kortere kandidatene er mellomstadier av en ny kjøring av den samme forhåndstreningen (samme "
+                     f"logg som vektene som følger med, steg for steg, fram til steg {record['reproduced_to']}); "
+                     f"den lengste er vektene som følger med.")
     if record["is_shipped"]:
         lines.append("Utvalget på utviklingstabellene valgte altså de samme innstillingene som følger med dyplab.")
     else:
