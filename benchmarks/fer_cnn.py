@@ -3,8 +3,8 @@
 Both models are trained in this one process, one after the other, on the same data: the official train
 folder with a stratified 10 % validation part (seed 42) and evaluated on the official test folder
 (7,178 images, PublicTest + PrivateTest), E3's test set. Both fits restore their best validation epoch.
-A full run (no ``--limit-per-class``) from a git checkout is a look at that test set, so it adds a row for E3 to
-the test-set ledger (``dyplab.course.ledger``); never choose a recipe from its numbers
+A run from a git checkout is a look at that test set, so ``comparison_line`` adds a row for E3 to the
+test-set ledger (``dyplab.course.ledger``); never choose a recipe from its numbers
 (``benchmarks/fer_recipe_selection.py`` chooses on validation).
 
 - original: ``EmotionNet`` (1.7 M parameters), Adam 1e-3 with weight decay 1e-4, batch 32, 30 epochs,
@@ -34,7 +34,6 @@ from torch import nn
 
 import dyplab
 from dyplab import faces, metrics, training
-from dyplab.course import ledger
 from dyplab.course.report import comparison_line, format_run
 from dyplab.data import fer2013
 from dyplab.models.faces import EmotionNet, FaceAugment
@@ -85,11 +84,6 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
         print(format_run(rows["dyplab"]), flush=True)
 
     comparison_line("fer_cnn", rows["dyplab"], rows.get("original"), test_split_of="E3")
-    if args.limit_per_class is None:
-        looks = {f"test_acc_{name}": row["test_acc"] for name, row in rows.items()}
-        recipe = f"benchmarks/fer_cnn.py: dyplab {args.epochs_dyplab} epoker" + (
-            f", EmotionNet {args.epochs_original} epoker" if "original" in rows else "")
-        ledger.record_look("E3", looks, profile="full", recipe=recipe, why="benchmark mot den gamle oppskriften")
     return rows
 
 
