@@ -103,10 +103,10 @@ def test_a_row_in_a_checkout_names_its_commit(tmp_path: Path, monkeypatch) -> No
     monkeypatch.delenv(ledger.ENV_FILE, raising=False)
     monkeypatch.setattr(ledger, "LEDGER", path)
     ledger.start_run()
-    assert ledger.record_look("X1", {"test_acc": 0.75, "val_acc": 0.8}, profile="full")
+    assert ledger.record_look("X1", {"test_acc": 0.75, "test_acc_ci": [0.712345, 0.8], "val_acc": 0.8}, profile="full")
     (row,) = ledger.read(path)
     assert row.commit == head
-    assert row.result == "test_acc=0.75"
+    assert row.result == "test_acc=0.75; test_acc_ci=[0.7123, 0.8]"
 
 
 def test_the_shipped_ledger_is_valid_and_names_real_notebooks() -> None:

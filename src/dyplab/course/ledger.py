@@ -132,12 +132,16 @@ def _commit(root: Path) -> str:
     return f"{head}+endringer" if head and dirty else head or "ukjent"
 
 
+def _format_value(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_format_value(v) for v in value) + "]"
+    return str(value)
+
+
 def _format_result(metrics: Mapping[str, object]) -> str:
-    parts = []
-    for key, value in metrics.items():
-        if is_test_metric(key):
-            parts.append(f"{key}={value:.4g}" if isinstance(value, float) else f"{key}={value}")
-    return "; ".join(parts)
+    return "; ".join(f"{key}={_format_value(value)}" for key, value in metrics.items() if is_test_metric(key))
 
 
 def record_look(notebook: str, metrics: Mapping[str, object], *, profile: str, recipe: str = "",
