@@ -30,7 +30,7 @@ COMPACT_EPOCHS = 25
 COMPACT_PATIENCE = 6
 #: C2's flower recipe on the whole set: image size, most epochs, early-stopping patience (``None``: run every
 #: epoch) and the ``fit`` settings. Chosen on the validation split by ``benchmarks/flowers_recipe_selection.py``.
-FLOWERS_RECIPE = {"image_size": 64, "epochs": 25, "patience": None, "fit": {**COMPACT_FIT, "schedule": "onecycle"}}
+FLOWERS_RECIPE = {"image_size": 128, "epochs": 30, "patience": None, "fit": {**COMPACT_FIT, "schedule": "onecycle"}}
 #: The earlier course's recipe for :class:`SimpleCNN`: Adam 1e-3 with weight decay 1e-4, LR halved on a plateau
 #: of the validation loss, early stopping (patience 5) on validation accuracy, at most 25 epochs.
 SIMPLE_FIT = {"optimizer": "adam", "lr": 1e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
