@@ -24,14 +24,14 @@ def app_results(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
 
         problems = models.ensure_trained(progress=lambda line: None)
         assert problems == {}, problems
-        yield root
-    finally:
+    finally:  # restored at once: later tests (notebook runs, the wheel) must not write into this folder
         torch.set_num_threads(threads)
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+    return root
 
 
 @pytest.fixture

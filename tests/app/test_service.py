@@ -18,7 +18,8 @@ def _paper_digit(digit_image: np.ndarray) -> np.ndarray:
     return (255 - np.kron(digit_image.astype(np.int64), np.ones((10, 10), np.int64))).astype(np.uint8)
 
 
-def test_checkpoints_say_how_they_were_trained(app_results):
+def test_checkpoints_say_how_they_were_trained(app_results, monkeypatch):
+    monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(app_results))
     for path in models.paths().values():
         meta = checkpoints.load(path).meta
         assert meta["trained_by"].startswith("dyplab app") and meta["profile"] == "smoke"

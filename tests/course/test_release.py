@@ -32,6 +32,7 @@ WHEEL_ALLOWED = (
     "dyplab/pfn/weights/*.pt",
     "dyplab/pfn/weights/*.json",
     "dyplab/pfn/weights/*.log",
+    "dyplab/course/testsett-logg.csv",  # the test-set ledger: notebooks print its counts
     f"dyplab-{dyplab.__version__}.dist-info/*",
 )
 
@@ -72,6 +73,7 @@ def test_wheel_holds_notebooks_manifests_and_weights_and_nothing_else(dist: dict
         entry_points = whl.read(f"dyplab-{dyplab.__version__}.dist-info/entry_points.txt").decode()
     shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("dyplab/notebooks/")}
     assert shipped == {p.name for p in NOTEBOOKS}, "the wheel must carry exactly the notebooks of notebooks/"
+    assert "dyplab/course/testsett-logg.csv" in names, "the test-set ledger is missing from the wheel"
     for folder, prefix in (("src/dyplab/data/manifests", "dyplab/data/manifests"),
                            ("src/dyplab/pfn/weights", "dyplab/pfn/weights")):
         for f in (ROOT / folder).iterdir():
@@ -162,7 +164,8 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_a_notebook(dist: dict[str, Pa
     (site / "zz_dyplab_test_torch.pth").write_text(f"{_torch_only_site(tmp_path / 'torch_site')}\n", encoding="utf-8")
     home = tmp_path / "student"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "DYPLAB_NOTEBOOKS"}}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"PYTHONPATH", "VIRTUAL_ENV", "DYPLAB_NOTEBOOKS", "DYPLAB_RESULTS_DIR"}}
     env.update({"PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "DYPLAB_DATA_MIRROR": str(mirror),
                 "DYPLAB_OFFLINE": "1", "DYPLAB_DATA_DIR": str(tmp_path / "cache"), "DYPLAB_THREADS": "1",
                 "JUPYTER_DATA_DIR": str(tmp_path / "jupyter"), "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter_cfg")})

@@ -392,14 +392,14 @@ def fetch(name: str, *, progress: bool = True, files: Sequence[str] | None = Non
         if files is not None and layout != "manifest":
             continue
         report = check_location(name, root, layout=layout, files=files)
+        if where != "cache" and damaged is not None:  # every cache layout was tried: the damage is real
+            _warn_damaged(name, damaged)
+            damaged = None
         if report.ok:
             _SOURCES[name] = (where, root)
             return root
         if where == "cache" and report.status == "corrupt" and damaged is None:
             damaged = report  # a complete download in the same folder is not damage: warn only when none verifies
-        if where != "cache" and damaged is not None:
-            _warn_damaged(name, damaged)
-            damaged = None
         reasons[where] = report.reason()
     if damaged is not None:
         _warn_damaged(name, damaged)
