@@ -43,7 +43,22 @@ def local_path(url: str) -> str:
     return "/" + parts.netloc + unquote(parts.path)
 
 
-class CanonicalServer:
+class LoopbackServer:
+    """A ``ThreadingHTTPServer`` on 127.0.0.1 at a free port, answering from a background thread."""
+
+    def _start(self, handler: type) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+class CanonicalServer(LoopbackServer):
     """Serves ``root/<host>/<path>`` on 127.0.0.1 at a free port; records every request path."""
 
     def __init__(self, root: Path, hashes_file: Path) -> None:
@@ -84,10 +99,7 @@ class CanonicalServer:
             def log_message(self, *args) -> None:  # keep pytest output clean
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
+        self._start(Handler)
 
     def _take_fault(self, path: str) -> str | None:
         fault = self.faults.get(path)
@@ -130,10 +142,6 @@ class CanonicalServer:
     def requests_for(self, url: str) -> int:
         return self.requests.count(local_path(url))
 
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
 
 
 def online_env(server: CanonicalServer, cache: Path, empty_mirror: Path) -> dict[str, str]:

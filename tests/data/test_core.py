@@ -8,15 +8,16 @@ import os
 import socket
 import stat
 import tarfile
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from dyplab.data import _core
 from dyplab.data._core import DataError, DatasetInfo, Download
+
+from .http_mirror import PROXY_VARS, LoopbackServer
 
 NAME = "tinyset"
 FILES = {"a.txt": b"alpha\n", "sub/b.txt": b"bravo bravo\n"}
@@ -47,7 +48,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 # --------------------------------------------------------------------------- local HTTP server
 
 
-class _Server:
+class _Server(LoopbackServer):
     """A loopback HTTP server; ``routes[path] = (body, content_length or None)``; records each request."""
 
     def __init__(self) -> None:
@@ -73,20 +74,12 @@ class _Server:
             def log_message(self, *args) -> None:  # keep pytest output clean
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        self._start(Handler)
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch):
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    for var in PROXY_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     srv = _Server()
