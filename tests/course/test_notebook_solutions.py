@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from dyplab import results
-from dyplab.course import ledger, runner, solutions
+from dyplab.course import checks, ledger, runner, solutions
+from dyplab.course.checks import log as check_log
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -28,6 +29,7 @@ def test_notebook_and_its_solutions_run_in_smoke_profile(path: Path, tmp_path: P
     if not os.environ.get("DYPLAB_DATA_MIRROR"):
         pytest.skip("DYPLAB_DATA_MIRROR is not set (notebooks read the course data)")
     monkeypatch.setenv("DYPLAB_DATA_DIR", os.environ.get("DYPLAB_DATA_DIR") or str(tmp_path / "cache"))
+    monkeypatch.setenv(check_log.ENV, str(tmp_path / "sjekker.jsonl"))   # the kernel inherits it
     copy = solutions.write_with_solutions(path, tmp_path / "notebooks")
     n_solutions = len(solutions.extract_solutions(json.loads(path.read_text(encoding="utf-8"))))
     start = time.perf_counter()
@@ -42,6 +44,26 @@ def test_notebook_and_its_solutions_run_in_smoke_profile(path: Path, tmp_path: P
     problems = runner.check_targets(runner.notebook_id(path), tmp_path / "results", TARGETS, "smoke")
     assert not problems, "\n".join(problems)
     assert_test_metrics_are_in_the_ledger(path, summary)
+    assert_every_check_passes_with_the_solutions(path, tmp_path / "sjekker.jsonl")
+
+
+def assert_every_check_passes_with_the_solutions(path: Path, check_log_path: Path) -> None:
+    """Every checkable exercise's own cell ran unanswered (placeholders) and its last check (the one in its
+    solution) passed."""
+    expected = checks.exercises(runner.notebook_id(path))
+    records = check_log.read(check_log_path) if check_log_path.is_file() else []
+    last = {r["exercise"]: bool(r["passed"]) for r in records}
+    first = {}
+    for r in records:
+        first.setdefault(r["exercise"], r["message"])
+    print(f"[checks] {path.name}: {len(expected)} checks, last results {last}")
+    assert not (set(last) - set(expected)), f"{path.name} checked unknown exercises {sorted(set(last) - set(expected))}"
+    missing = [i for i in expected if i not in last]
+    assert not missing, f"{path.name}: the run never called check() for {missing}"
+    answered = [i for i in expected if not first[i].startswith("Ikke besvart")]
+    assert not answered, f"{path.name}: the exercise cells of {answered} must start unanswered (placeholders ...)"
+    failing = [i for i in expected if not last[i]]
+    assert not failing, f"{path.name}: the solutions do not pass the checks {failing}"
 
 
 def assert_test_metrics_are_in_the_ledger(path: Path, summary: dict | None) -> None:
