@@ -20,6 +20,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from .io import write_atomic
+
 FORMAT = 1
 _MODELS_PACKAGE = "dyplab.models."
 
@@ -76,8 +78,6 @@ def save(
     ``model_kwargs`` are the constructor arguments that rebuild the architecture; any further keyword
     (``image_size=64``, ``normalization={"mean": [...], "std": [...]}``, ``metrics={...}``) is stored as is.
     """
-    from .data._core import write_atomic
-
     path = Path(path)
     description = {
         "model": model_name(model),

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import config
 from .course import ledger
+from .io import write_atomic
 
 SUMMARY = "summary.json"
 
@@ -48,8 +49,6 @@ def record(notebook: str, metrics: Mapping[str, Any], **extra: Any) -> Path:
     through a temporary file, so a reader never sees half a summary. A test metric recorded in a class or
     full run from a git checkout also becomes a row in the test-set ledger (:mod:`dyplab.course.ledger`).
     """
-    from .data._core import write_atomic
-
     path = summary_path(notebook)
     previous = load(notebook) or {}
     summary = {

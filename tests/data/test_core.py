@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dyplab.data import _core
-from dyplab.data._core import DataError, DatasetInfo, Download
+from dyplab.data._core import DataError, DatasetInfo, Download, integrity
 
 from .http_mirror import PROXY_VARS, LoopbackServer
 
@@ -306,6 +306,37 @@ def test_corrupt_mirror_file_reported_with_expected_and_actual_hash(tiny, tmp_pa
     assert f"expected sha256 {sha(FILES['sub/b.txt'])}, got {sha(bad)}" in msg
 
 
+
+# --------------------------------------------------------------------------- fetch_file: the same chain, one file
+
+
+def test_fetch_file_walks_cache_then_mirror_then_download(tiny, isolated_cache, tmp_path, monkeypatch, server):
+    data = FILES["a.txt"]
+    server.routes["/a.txt"] = (data, None)
+    url, md5 = f"{server.url}/a.txt", "md5:" + hashlib.md5(data).hexdigest()
+    mirror = make_mirror(tmp_path, monkeypatch)
+    assert _core.fetch_file(NAME, "a.txt", url=url, known_hash=md5, mirror_file="a.txt") == mirror / "a.txt"
+    assert _core.source(NAME) == ("mirror", mirror) and server.requests == []
+    monkeypatch.delenv("DYPLAB_DATA_MIRROR")
+    got = _core.fetch_file(NAME, "a.txt", url=url, known_hash=md5, mirror_file="a.txt", progress=False)
+    assert got == isolated_cache / NAME / "a.txt" and got.read_bytes() == data
+    assert _core.source(NAME)[0] == "download" and server.requests == ["/a.txt"]
+    assert _core.fetch_file(NAME, "a.txt", url=url, known_hash=md5) == got  # checked against the md5
+    assert _core.source(NAME)[0] == "cache" and server.requests == ["/a.txt"]
+
+
+def test_fetch_file_error_lists_every_source(tiny, isolated_cache, tmp_path, monkeypatch):
+    mirror = make_mirror(tmp_path, monkeypatch, {**FILES, "a.txt": b"damaged\n"})
+    monkeypatch.setenv("DYPLAB_OFFLINE", "1")
+    with pytest.raises(DataError) as err:
+        _core.fetch_file(NAME, "a.npz", mirror_file="a.txt")
+    msg = str(err.value)
+    assert msg.startswith(f"a.npz of dataset '{NAME}' (Tiny test set) is not available. Sources tried:")
+    assert f"cache: {isolated_cache / NAME / 'a.npz'} does not exist" in msg
+    assert f"mirror: checksum mismatch for {mirror / 'a.txt'}: expected sha256 {sha(FILES['a.txt'])}" in msg
+    assert "download: skipped because DYPLAB_OFFLINE=1" in msg
+
+
 # --------------------------------------------------------------------------- verification stamps
 
 
@@ -313,8 +344,8 @@ def test_stamp_skips_rehash_of_unchanged_files(tiny, isolated_cache, monkeypatch
     root = write_files(isolated_cache / NAME)
     assert _core.check_location(NAME, root).ok
     calls = []
-    real = _core.sha256_file
-    monkeypatch.setattr(_core, "sha256_file", lambda p, *a, **k: calls.append(p) or real(p, *a, **k))
+    real = integrity.file_hash
+    monkeypatch.setattr(integrity, "file_hash", lambda p, *a, **k: calls.append(p) or real(p, *a, **k))
     assert _core.check_location(NAME, root).ok
     assert calls == []  # remembered by size + mtime
     assert _core.check_location(NAME, root, force=True).ok

@@ -13,6 +13,7 @@ import pytest
 
 from dyplab import cli
 from dyplab.data import DataError, _core
+from dyplab.io import write_atomic
 
 
 def _mirror_copy(mirror: Path, tmp_path: Path, name: str, files: list[str]) -> Path:
@@ -100,7 +101,7 @@ def test_cache_write_on_a_full_disk_keeps_the_old_file(tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    assert not _core.write_atomic(target, lambda fh: (fh.write(b"new"), full()))
+    assert not write_atomic(target, lambda fh: (fh.write(b"new"), full()))
     assert target.read_bytes() == b"old and good"
     assert [p.name for p in tmp_path.iterdir()] == ["cache.npz"]  # no temporary file left behind
 

@@ -183,7 +183,7 @@ def _line(look: Look) -> str:
 
 
 def _write(path: Path, rows: list[Look]) -> None:
-    from ..data._core import write_atomic
+    from ..io import write_atomic
 
     text = ",".join(COLUMNS) + "\n" + "".join(_line(r) for r in rows)
     if not write_atomic(path, lambda fh: fh.write(text.encode("utf-8"))):

@@ -46,7 +46,7 @@ def _now() -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    from ..data._core import write_atomic
+    from ..io import write_atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if not write_atomic(path, lambda fh: fh.write(text.encode("utf-8"))):

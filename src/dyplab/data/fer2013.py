@@ -13,6 +13,7 @@ import PIL
 from PIL import Image
 
 from .. import config
+from ..io import save_npz_atomic
 from ._core import (
     DataError,
     DatasetInfo,
@@ -22,7 +23,6 @@ from ._core import (
     manifest,
     register,
     safe_extract,
-    save_npz_atomic,
 )
 from .labeled import LabeledData
 

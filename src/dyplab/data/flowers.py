@@ -105,7 +105,7 @@ def _archive(progress: bool) -> tuple[Path | None, str]:
     if config.offline():
         return None, "skipped because DYPLAB_OFFLINE=1"
     try:
-        _core._download_all(INFO, cache, progress=progress)
+        _core.download_all(INFO, cache, progress=progress)
     except Exception as exc:  # noqa: BLE001 - the reason is reported when the stand-in is missing too
         return None, f"{type(exc).__name__}: {exc}"
     report = check_location(NAME, cache, layout="download", force=True)

@@ -39,7 +39,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PIL_VERSION
 
-from ._core import DataError, save_npz_atomic
+from ..io import save_npz_atomic, write_atomic
+from ._core import DataError
 from .labeled import LabeledData
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -241,8 +242,6 @@ def write_manifest(path: str | Path, data: LabeledData, split, *, root: str | Pa
     between machines), absolute otherwise. Written atomically.
     """
     import pandas as pd
-
-    from ._core import write_atomic
 
     part = np.full(len(data), "", dtype=object)
     for name, idx in zip(SPLITS, split):

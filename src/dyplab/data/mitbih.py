@@ -13,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import config
-from ._core import DataError, DatasetInfo, fetch, manifest_downloads, register, save_npz_atomic
+from ..io import save_npz_atomic
+from ._core import DataError, DatasetInfo, fetch, manifest_downloads, register
 
 NAME = "mitdb"
 
