@@ -66,3 +66,12 @@ def test_table_subset_keeps_column_names() -> None:
     data = LabeledData(table, [0, 1, 1], ["frisk", "syk"])
     sub = data.subset([2, 0])
     assert list(sub.X.columns) == ["age", "bp"] and sub.X["age"].tolist() == [70, 50]
+
+
+def test_import_dyplab_data_does_not_import_torch() -> None:
+    import subprocess
+    import sys
+
+    code = "import dyplab.data, sys; assert 'torch' not in sys.modules, 'dyplab.data imported torch'"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

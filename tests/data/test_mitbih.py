@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 import pytest
 
@@ -39,15 +37,20 @@ def test_record_info_leads_and_paced(mitdb) -> None:
     assert mitbih.lead_index(mitbih.record_info("114")) == 1  # 114 stores V5 first, MLII second
 
 
-def test_beat_annotations_match_wfdb(mitdb) -> None:
-    import wfdb
+def test_beat_features_are_the_record_features_of_the_annotated_beats(mitdb) -> None:
+    from dyplab.models import ecg_lda
 
-    ann = wfdb.rdann(str(mitdb / "208"), "atr")
-    expected = Counter(s for s in ann.symbol if s in mitbih.BEAT_SYMBOLS)
-    samples, symbols = mitbih.beat_annotations("208")
-    assert Counter(symbols.tolist()) == expected
-    assert len(samples) == sum(expected.values()) == 2955  # SOURCE.md: beat annotations of record 208
-    assert not set(symbols) & {"+", "~", "|", '"', "x", "!"}
+    rec = mitbih.load_record("208")
+    beat = np.isin(rec.symbols, sorted(mitbih.BEAT_SYMBOLS))
+    assert int(beat.sum()) == 2955  # SOURCE.md: beat annotations of record 208
+    peaks = rec.samples[beat]
+    pick = peaks[[5, 100, 2000]]
+    feats = mitbih.beat_features(np.array(["208"] * 3), pick)
+    expected = ecg_lda.record_features(rec.signal[:, :2], rec.fs, peaks)[[5, 100, 2000]]
+    np.testing.assert_array_equal(feats, expected)
+    assert feats.shape == (3, len(ecg_lda.feature_names(2)))
+    with pytest.raises(ValueError, match="Record 208: some requested samples are not annotated beats"):
+        mitbih.beat_features(np.array(["208"]), pick[:1] + 1)
 
 
 def test_unknown_record_is_a_clear_error(mitdb) -> None:
@@ -75,7 +78,8 @@ def test_load_beats_stacks_records(mitdb) -> None:
     beats = mitbih.load_beats(["100", "101"], cache=False)
     assert set(beats.record) == {"100", "101"}
     assert len(beats.waves) == len(beats.rr) == len(beats.symbols) == len(beats.record) == len(beats.sample)
-    samples, symbols = mitbih.beat_annotations("100")
+    rec = mitbih.load_record("100")
+    samples = rec.samples[np.isin(rec.symbols, sorted(mitbih.BEAT_SYMBOLS))]
     first = beats.record == "100"
     assert np.isin(beats.sample[first], samples).all()  # R peaks are the annotated ones
     sub = beats.subset(beats.record == "101")

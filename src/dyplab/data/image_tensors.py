@@ -10,7 +10,7 @@ import torch
 from torch.nn import functional as F
 from torch.utils.data import Dataset
 
-from .images import NORMALIZATION
+from .image_io import NORMALIZATION
 
 #: The course's training augmentation: horizontal flip, rotation up to ``degrees``, colour jitter.
 AUGMENTATION = {"flip": 0.5, "degrees": 15.0, "brightness": 0.2, "contrast": 0.2, "saturation": 0.2, "hue": 0.1}

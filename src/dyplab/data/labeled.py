@@ -1,4 +1,4 @@
-"""The one return type of every classification loader: examples, labels, class names and groups."""
+"""The one return type of every classification loader: examples, labels, class names and groups (no torch)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
-from torch.utils.data import Dataset
 
 
 @dataclass
@@ -96,32 +94,8 @@ class LabeledData:
 
         Array rows are passed to ``transform`` as they are (``None``: converted with ``torch.as_tensor``).
         Paths are opened with ``loader`` (default: an RGB PIL image via
-        :func:`dyplab.data.images.read_image`) before ``transform``.
+        :func:`dyplab.data.image_io.read_image`) before ``transform``.
         """
-        return _LabeledDataset(self, transform, loader)
+        from .labeled_dataset import LabeledDataset  # torch is imported only when a Dataset is asked for
 
-
-class _LabeledDataset(Dataset):
-    """Map-style ``torch.utils.data.Dataset`` over :class:`LabeledData`."""
-
-    def __init__(self, data: LabeledData, transform: Callable | None, loader: Callable | None) -> None:
-        self.data = data
-        self.transform = transform
-        if data.is_paths and loader is None:
-            from .images import read_image
-
-            loader = read_image
-        self.loader = loader
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __getitem__(self, i: int):
-        x = self.data.X[i]
-        if self.loader is not None:
-            x = self.loader(x)
-        if self.transform is not None:
-            x = self.transform(x)
-        elif isinstance(x, np.ndarray):
-            x = torch.as_tensor(x)
-        return x, int(self.data.y[i])
+        return LabeledDataset(self, transform, loader)

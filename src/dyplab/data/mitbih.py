@@ -197,11 +197,29 @@ def load_record(rec: str | int) -> ECGRecord:
     return ECGRecord(signal, float(record.fs), np.asarray(ann.sample, dtype=np.int64), np.asarray(ann.symbol))
 
 
-def beat_annotations(rec: str | int) -> tuple[np.ndarray, np.ndarray]:
-    """The heartbeat annotations of ``rec``: R-peak sample indices and beat symbols (rhythm/noise marks dropped)."""
-    ecg = load_record(rec)
-    keep = np.isin(ecg.symbols, sorted(BEAT_SYMBOLS))
-    return ecg.samples[keep], ecg.symbols[keep]
+def beat_features(records: np.ndarray, samples: np.ndarray) -> np.ndarray:
+    """de Chazal features (:func:`dyplab.models.ecg_lda.record_features`) of the beats given by
+    ``(record, R-peak sample)`` pairs, e.g. a :class:`BeatSet`'s ``record`` and ``sample``. RR intervals use all
+    annotated beats of the record, so each record is read whole."""
+    from ..models.ecg_lda import record_features
+
+    records = np.asarray(records).astype(str)
+    samples = np.asarray(samples, dtype=np.int64)
+    out = None
+    for name in np.unique(records):
+        rec = load_record(name)
+        peaks = rec.samples[np.isin(rec.symbols, sorted(BEAT_SYMBOLS))]
+        feats = record_features(rec.signal[:, :2], rec.fs, peaks)
+        rows = np.flatnonzero(records == name)
+        pos = np.searchsorted(peaks, samples[rows])
+        if np.any(pos >= len(peaks)) or np.any(peaks[np.minimum(pos, len(peaks) - 1)] != samples[rows]):
+            raise ValueError(f"Record {name}: some requested samples are not annotated beats.")
+        if out is None:
+            out = np.empty((len(records), feats.shape[1]))
+        out[rows] = feats[pos]
+    if out is None:
+        raise ValueError("beat_features() needs at least one beat.")
+    return out
 
 
 def lead_index(info: RecordInfo, lead: str = "MLII") -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import splits
+from ..normalization import MNIST_MEAN, MNIST_STD
 from ._core import DataError, DatasetInfo, Download, fetch, register
 from .labeled import LabeledData
 
@@ -44,9 +45,9 @@ INFO = register(
 N_CLASSES = 10
 CLASS_NAMES: tuple[str, ...] = tuple(str(d) for d in range(N_CLASSES))
 IMAGE_SHAPE = (28, 28)
-#: Mean and standard deviation of the 60,000 training images scaled to 0..1 (the usual MNIST constants).
-MEAN = 0.1307
-STD = 0.3081
+#: Mean and standard deviation of the 60,000 training images scaled to 0..1 (:mod:`dyplab.normalization`).
+MEAN = MNIST_MEAN
+STD = MNIST_STD
 
 #: Class counts of the course's 20,000-image subset (A3 of the original course prints these).
 COURSE_SUBSET_COUNTS = {0: 1966, 1: 2240, 2: 2039, 3: 2061, 4: 1831, 5: 1822, 6: 1995, 7: 2156, 8: 1912, 9: 1978}

@@ -82,31 +82,6 @@ def feature_names(n_leads: int = 2) -> list[str]:
     return names
 
 
-def beat_features(records: np.ndarray, samples: np.ndarray) -> np.ndarray:
-    """de Chazal features of the MIT-BIH beats given by ``(record, R-peak sample)`` pairs, e.g. a ``BeatSet``'s
-    ``record`` and ``sample``. RR intervals use all annotated beats of the record."""
-    from ..data import mitbih
-
-    records = np.asarray(records).astype(str)
-    samples = np.asarray(samples, dtype=np.int64)
-    out = None
-    for name in np.unique(records):
-        rec = mitbih.load_record(name)
-        keep = np.isin(rec.symbols, sorted(mitbih.BEAT_SYMBOLS))
-        peaks = rec.samples[keep]
-        feats = record_features(rec.signal[:, :2], rec.fs, peaks)
-        rows = np.flatnonzero(records == name)
-        pos = np.searchsorted(peaks, samples[rows])
-        if np.any(pos >= len(peaks)) or np.any(peaks[np.minimum(pos, len(peaks) - 1)] != samples[rows]):
-            raise ValueError(f"Record {name}: some requested samples are not annotated beats.")
-        if out is None:
-            out = np.empty((len(records), feats.shape[1]))
-        out[rows] = feats[pos]
-    if out is None:
-        raise ValueError("beat_features() needs at least one beat.")
-    return out
-
-
 def make_classifier():
     """The linear discriminant (equal class priors are set in :func:`fit`, from the number of classes)."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis

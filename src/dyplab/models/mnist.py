@@ -1,7 +1,8 @@
 """Models for MNIST (notebooks A5 and A6): an MLP, dyplab's fast CNN and the original course CNN.
 
 All take float images ``[N, 1, 28, 28]`` (or ``[N, 28, 28]``, or ``[N, 784]`` for the MLP),
-standardised with :data:`dyplab.data.mnist.MEAN`/``STD`` (see ``mnist.to_tensor_input``), and
+standardised with :data:`dyplab.data.mnist.MEAN`/``STD`` (see ``mnist.to_tensor_input``; the numbers are
+:mod:`dyplab.normalization`'s, so that models do not import data), and
 return logits ``[N, 10]``.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+
+from ..normalization import MNIST_MEAN, MNIST_STD
 
 N_CLASSES = 10
 
@@ -176,6 +179,4 @@ ORIGINAL_FIT = {"lr": 1e-3, "batch_size": 64, "optimizer": "adam"}
 
 def _background() -> float:
     """The value of a black pixel after standardisation (used to pad shifted images)."""
-    from ..data.mnist import MEAN, STD
-
-    return -MEAN / STD
+    return -MNIST_MEAN / MNIST_STD

@@ -60,9 +60,10 @@ def _warn_damaged(name: str, report: LocationReport) -> None:
 
 
 def _resolve(name: str, look: Callable[[str, Path], Look], download: Callable[[Path], tuple[Path | None, str]],
-             *, what: str | None = None) -> Path:
+             *, what: str | None = None, no_mirror: str = "DYPLAB_DATA_MIRROR is not set") -> Path:
     """The one lookup chain: each of :func:`places` in order, then (unless ``DYPLAB_OFFLINE=1``) a download
-    into the cache. ``look(where, folder)`` and ``download(cache folder)`` say what they found or why not.
+    into the cache. ``look(where, folder)`` and ``download(cache folder)`` say what they found or why not;
+    ``no_mirror`` is the reason listed for the mirror when ``DYPLAB_DATA_MIRROR`` is not set.
 
     A damaged cache copy is never used; when no layout of the cache verifies, a warning says so and how to
     repair it. The error lists every source tried and why it failed.
@@ -84,7 +85,7 @@ def _resolve(name: str, look: Callable[[str, Path], Look], download: Callable[[P
     if damaged is not None:
         _warn_damaged(name, damaged)
     if config.mirror_dir() is None:
-        tried.append(("mirror", "DYPLAB_DATA_MIRROR is not set"))
+        tried.append(("mirror", no_mirror))
     if config.offline():
         tried.append(("download", "skipped because DYPLAB_OFFLINE=1"))
     else:
@@ -188,7 +189,8 @@ def fetch_file(
         except DataError as exc:
             return None, str(exc)
 
-    return _resolve(name, look, download, what=f"{filename} of dataset {name!r}")
+    held = "DYPLAB_DATA_MIRROR is not set" if mirror_file else f"the course mirror does not hold {filename}"
+    return _resolve(name, look, download, what=f"{filename} of dataset {name!r}", no_mirror=held)
 
 
 def _unavailable_message(meta: DatasetInfo, tried: list[tuple[str, str]], what: str | None = None) -> str:
