@@ -106,9 +106,13 @@ def test_grading_summary_is_shown_and_a_damaged_one_is_named(teacher_page):
     grading.mkdir()
     (grading / "karakterer.json").write_text(json.dumps({
         "notebooks": {"A1": {"A1.1": {"passed": 18, "total": 20}, "A1.2": {"passed": 0, "total": 20}}},
-        "submissions": 20, "problems": [{"student": "ola", "problem": "ikke en notatbok"}, "per: tidsgrense"]}))
+        "submissions": 20, "problems": [{"student": "ola", "problem": "ikke en notatbok"}, "per: tidsgrense",
+                                        {"student": "kari", "notebook": "A1", "file": "a1.ipynb", "kind": "tidsgrense",
+                                         "message": "stoppet etter 60 s"}]}))
+    (grading / "karakterer.html").write_text("<html></html>")
     page = report.render(t["reports"], t["root"], t["targets"])
-    assert "20 innleveringer" in page
+    assert "20 innleveringer" in page and '<a href="../results/grading/karakterer.html">karakterer.html</a>' in page
+    assert "kari (A1, a1.ipynb): tidsgrense – stoppet etter 60 s" in page
     assert ('<tr data-notebook="A1" data-exercise="A1.1"><td>A1</td><td>A1.1</td><td class="num">18</td>'
             '<td class="num">20</td><td class="num">90 %</td></tr>') in page
     assert "student: ola, problem: ikke en notatbok" in page and "per: tidsgrense" in page

@@ -575,7 +575,7 @@ def _targets_cell(status: TargetStatus | None, has_summary: bool) -> str:
     return f"{verdict} <small>({e(status.profile)})</small><ul>{''.join(items)}</ul>{extra}"
 
 
-def _grading_section(results_root: Path) -> str:
+def _grading_section(results_root: Path, output_dir: Path) -> str:
     e = html.escape
     data, problem = load_grading(results_root)
     if problem:
@@ -592,17 +592,25 @@ def _grading_section(results_root: Path) -> str:
                         f'<td class="num">{passed}</td><td class="num">{total}</td><td class="num">{share}</td></tr>')
     problems = data.get("problems") or []
     plist = "".join(f"<li>{e(_problem_text(p))}</li>" for p in problems)
+    files = [(results_root / GRADING).with_name(n) for n in ("karakterer.html", "karakterer.csv")]
+    links = " ".join(f'<a href="{quote(os.path.relpath(f, output_dir).replace(os.sep, "/"))}">{e(f.name)}</a>'
+                     for f in files if f.is_file())
     return f"""<section id="grading"><h2>Retting (<code>dyplab grade</code>)</h2>
-<p>{e(str(data.get("submissions", "?")))} innleveringer. Per oppgave: hvor mange besto.</p>
-<table id="grading-table"><thead><tr><th>Notatbok</th><th>Oppgave</th><th>Bestått</th><th>Av</th><th>Andel</th></tr></thead>
+<p>{e(str(data.get("submissions", "?")))} innleveringer. Per oppgave: hvor mange besto. {links}</p>
+<table id="grading-table"><thead><tr><th>Notebook</th><th>Oppgave</th><th>Bestått</th><th>Av</th><th>Andel</th></tr></thead>
 <tbody>{"".join(rows) or '<tr><td colspan="5">Ingen oppgaver i oppsummeringen.</td></tr>'}</tbody></table>
 {f'<h3>Problemer ({len(problems)})</h3><ul id="grading-problems">{plist}</ul>' if problems else ''}</section>"""
 
 
 def _problem_text(p: Any) -> str:
-    if isinstance(p, dict):
-        return ", ".join(f"{k}: {v}" for k, v in p.items())
-    return str(p)
+    """One problem of ``dyplab grade``: ``student (notebook, file): kind – message`` or the fields it has."""
+    if not isinstance(p, dict):
+        return str(p)
+    if {"student", "message"} <= set(p):
+        where = ", ".join(str(p[k]) for k in ("notebook", "file") if p.get(k))
+        kind = f"{p['kind']} – " if p.get("kind") else ""
+        return f"{p['student']}" + (f" ({where})" if where else "") + f": {kind}{p['message']}"
+    return ", ".join(f"{k}: {v}" for k, v in p.items())
 
 
 def render(output_dir: str | Path, results_root: str | Path | None = None, targets: str | Path | None = None) -> str:
@@ -645,7 +653,7 @@ def render(output_dir: str | Path, results_root: str | Path | None = None, targe
                 + e("; ".join(f"{r[0]}" for r in fig_rows))
                 + '"><figcaption>Blå: dyplabs siste registrerte resultat med 95 % KI (eller sd over frø). '
                 "Oransje: referansen i tabellen under. Tallene står i tabellen.</figcaption></figure>"
-                if uri else '<p class="note">Ingen figur ennå: ingen notatbok med referanse har lagret sitt resultat.</p>')
+                if uri else '<p class="note">Ingen figur ennå: ingen notebook med referanse har lagret sitt resultat.</p>')
     bench = load_benchmarks(output_dir)
     brows = []
     for name, row in sorted(bench.items()):
@@ -660,17 +668,17 @@ def render(output_dir: str | Path, results_root: str | Path | None = None, targe
 <html lang="nb"><head><meta charset="utf-8"><title>dyplab: kursrapport</title><style>{_CSS}</style></head>
 <body>
 <h1>dyplab: kursrapport</h1>
-<p>Siste kjøring av hver notatbok med <code>dyplab run</code>: {ok} ok, {failed} feil, {len(ids) - len(runs)} ikke kjørt.
-Tallene kommer fra <code>results/&lt;id&gt;/summary.json</code> (skrevet av notatbøkene selv), med 95 % KI der
-notatboken har regnet det ut. Målene gjelder validering, kryssvalidering og fornuftssjekker; testtall er anslag og
+<p>Siste kjøring av hver notebook med <code>dyplab run</code>: {ok} ok, {failed} feil, {len(ids) - len(runs)} ikke kjørt.
+Tallene kommer fra <code>results/&lt;id&gt;/summary.json</code> (skrevet av notebookene selv), med 95 % KI der
+notebooken har regnet det ut. Målene gjelder validering, kryssvalidering og fornuftssjekker; testtall er anslag og
 vises med hvor mange ganger testsettet er evaluert før (testsett-loggen). Oppdatert {e(_now())}.</p>
-{_grading_section(root)}
+{_grading_section(root, output_dir)}
 <h2>Resultat mot referanse</h2>
 {fig_html}
-<h2>Notatbøkene</h2>
+<h2>Notebookene</h2>
 <table id="notebooks">
-<thead><tr><th>Notatbok</th><th>Siste kjøring</th><th>Hovedtall</th><th>Referanse</th><th>Valideringsmål</th>
-<th>Kjørt notatbok</th></tr></thead>
+<thead><tr><th>Notebook</th><th>Siste kjøring</th><th>Hovedtall</th><th>Referanse</th><th>Valideringsmål</th>
+<th>Kjørt notebook</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
