@@ -93,11 +93,14 @@ def test_teacher_page_labels_intervals_references_targets_and_looks(teacher_page
     assert page.count('<img src="data:image/png;base64,') == 1 and not report.outside_references(page)
 
 
-def test_targets_file_for_another_profile_says_so(teacher_page):
+def test_targets_file_for_another_profile_or_none_says_so(teacher_page, monkeypatch):
     t = teacher_page
     (t["targets"] / "A6.json").write_text(json.dumps({"smoke": {"cnn_val_accuracy": [0.3, 1.0]}}))
     page = report.render(t["reports"], t["root"], t["targets"])
     assert "no class targets in A6.json" in page
+    monkeypatch.chdir(t["reports"].parent)  # an installed copy: no tests/notebook_targets beside it
+    monkeypatch.setattr(report, "targets_dir", lambda: None)
+    assert "finnes bare i en git-kopi" in report.render(t["reports"], t["root"])
 
 
 def test_grading_summary_is_shown_and_a_damaged_one_is_named(teacher_page):

@@ -632,7 +632,8 @@ def render(output_dir: str | Path, results_root: str | Path | None = None, targe
         numbers = _numbers_cell(nb, summary, refs.get(nb, [])) + _looks_line(nb, summary) if summary else ""
         reference = _reference_cell(nb, summary, refs.get(nb, []), notes.get(nb, ""))
         status = target_status(nb, root, targets, str(summary.get("profile", ""))) if targets and summary else None
-        goals = _targets_cell(status, bool(summary))
+        goals = _targets_cell(status, bool(summary)) if targets else (
+            '<span class="note">målfilene (tests/notebook_targets) finnes bare i en git-kopi</span>' if summary else "")
         link = ""
         if run and run.get("html") and (output_dir / run["html"]).is_file():
             link = f'<a href="{quote(run["html"])}">{e(run["html"])}</a>'
