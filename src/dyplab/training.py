@@ -6,7 +6,7 @@ plumbing they reuse:
 - :func:`fit` trains any ``nn.Module`` classifier (logits ``[N, C]``) with Lightning: train/val loops,
   early stopping, an optional learning-rate schedule, a per-epoch history (``history.csv``) and it
   **restores the best epoch's weights** (a real copy taken at each improvement) before returning.
-- :func:`train_epoch` / :func:`evaluate` are a plain PyTorch loop for contrast and reuse.
+- :func:`evaluate` is a plain PyTorch evaluation loop (the training loop a notebook shows stays in the notebook).
 - :func:`predict_proba` / :func:`predict` run a model over any data in batches.
 
 Data (``train``, ``val``, ``data``) may be a ``torch.utils.data.Dataset`` yielding ``(x, y)``, a tuple
@@ -58,7 +58,6 @@ __all__ = [
     "predict_proba",
     "snapshot",
     "to_dataset",
-    "train_epoch",
 ]
 
 HISTORY_COLUMNS = ["epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr"]
@@ -198,38 +197,6 @@ def _check_logits(logits: torch.Tensor, y: torch.Tensor) -> None:
         raise ValueError(
             f"Label {int(y.max())} is out of range for a model with {logits.shape[1]} outputs (classes 0..{logits.shape[1] - 1})."
         )
-
-
-def train_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module, optimizer: torch.optim.Optimizer,
-                device: Any = None) -> dict[str, float]:
-    """One pass over ``loader`` with gradient steps; returns ``{"loss", "acc"}`` over all samples seen.
-
-    ``loss`` is the batch losses weighted by batch size (the exact mean for the default
-    ``CrossEntropyLoss``); ``acc`` is total correct / total samples.
-    """
-    dev = model_device(model) if device is None else _resolve_device(device)
-    model.to(dev)
-    model.train()
-    total_loss = torch.zeros((), device=dev)
-    correct = torch.zeros((), device=dev, dtype=torch.long)
-    n = 0
-    for batch in loader:
-        x, y = _split_batch(batch)
-        if y is None:
-            raise ValueError("train_epoch needs labelled batches (x, y).")
-        x, y = x.to(dev), y.to(dev)
-        optimizer.zero_grad(set_to_none=True)
-        logits = model(x)
-        _check_logits(logits, y)
-        loss = loss_fn(logits, y)
-        loss.backward()
-        optimizer.step()
-        total_loss += loss.detach() * len(y)
-        correct += (logits.detach().argmax(dim=1) == y).sum()
-        n += len(y)
-    if n == 0:
-        raise ValueError("The loader yielded no samples.")
-    return {"loss": float(total_loss) / n, "acc": float(correct) / n}
 
 
 @torch.no_grad()

@@ -99,5 +99,17 @@ def test_overlay_and_enlarge():
     hot = digits.overlay(bg, np.ones((4, 4)))
     assert hot.shape == (4, 4, 3) and hot[..., 0].max() > 0  # jet's red end
     assert digits.enlarge(np.eye(2, dtype=np.uint8), 3).shape == (6, 6)
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match="differ in size"):
         digits.overlay(bg, np.ones((3, 3)))
+
+
+def test_overlay_values_are_the_blend_of_gray_and_jet():
+    from matplotlib import colormaps
+
+    rng = np.random.default_rng(0)
+    bg = rng.integers(0, 256, (5, 7)).astype(np.uint8)
+    heat = rng.random((5, 7))
+    weight = 0.5 * heat[..., None]
+    gray = np.repeat((bg / 255.0)[..., None], 3, axis=2)
+    expected = np.round(255 * ((1 - weight) * gray + weight * colormaps["jet"](heat)[..., :3])).astype(np.uint8)
+    np.testing.assert_array_equal(digits.overlay(bg, heat), expected)

@@ -99,6 +99,19 @@ def test_classify_rgb_model_gives_probabilities_and_heat_at_input_resolution():
     assert images.overlay(im, heat).shape == (20, 50, 3)
 
 
+def test_overlay_values_are_the_blend_of_image_and_jet():
+    from matplotlib import colormaps
+
+    im = _gradient("RGB", (6, 4))
+    heat = np.random.default_rng(1).random((4, 6))
+    rgb = np.asarray(im, dtype=np.float64) / 255.0
+    weight = 0.45 * heat[..., None]
+    expected = np.round(255 * ((1 - weight) * rgb + weight * colormaps["jet"](heat)[..., :3])).astype(np.uint8)
+    np.testing.assert_array_equal(images.overlay(im, heat), expected)
+    with pytest.raises(ValueError, match="differ in size"):
+        images.overlay(im, heat.T)
+
+
 def test_model_input_for_a_grayscale_model_averages_and_normalises():
     meta = {"image_size": 48, "normalization": {"mean": 0.5, "std": 0.25}, "class_names_no": list("abcdefg")}
     x = images.model_input(Image.new("RGB", (10, 10), (255, 255, 255)), FaceCNN(), meta)

@@ -97,7 +97,7 @@ def _check_loader(name: str) -> None:
     elif name == "tabpfn_demo":
         assert tabpfn_demo.load().shape == (540, 960)
     elif name == "oasis_tabular":
-        assert len(oasis.clinical_table()) == 436 and len(oasis.longitudinal_table()) == 373
+        assert len(oasis.clinical_table()) == 436
     elif name == "oasis_mri":
         views = oasis.load_slices(("axial", "coronal", "sagittal"), size=64)
         assert views.X.shape == (196, 3, 64, 64) and int(views.y.sum()) == 98

@@ -156,9 +156,6 @@ def test_oasis_clinical_tables():
     assert cross["CDR"].value_counts().to_dict() == {0.0: 135, 0.5: 70, 1.0: 28, 2.0: 2}
     assert (cross["session"] == "MR2").sum() == 20 and cross["Delay"].notna().sum() == 20
     assert cross["M/F"].value_counts().to_dict() == {"F": 268, "M": 168}
-    longi = oasis.longitudinal_table()
-    assert longi.shape == (373, 15) and longi["Subject ID"].nunique() == 150
-    assert longi["Group"].value_counts().to_dict() == {"Nondemented": 190, "Demented": 146, "Converted": 37}
 
 
 @pytest.mark.parametrize(("plane", "hw"), [("axial", (208, 176)), ("coronal", (176, 176)), ("sagittal", (176, 208))])
@@ -300,9 +297,6 @@ def test_glioma():
     assert frame.shape == (839, 24)
     assert frame["Grade"].value_counts().to_dict() == {0: 487, 1: 352}
     assert frame["Race"].value_counts().to_dict() == {0: 765, 1: 59, 2: 14, 3: 1}
-    raw = uci_tables.glioma_mutations()
-    assert raw.shape == (862, 27) and raw.columns[0] == "Grade"
-    assert raw["Grade"].value_counts().to_dict() == {"LGG": 499, "GBM": 363}
 
 
 def test_tabpfn_demo():

@@ -35,8 +35,6 @@ CASES = {
     "roc_multiclass": lambda lang: plots.roc_curves(Y3, P3, class_names=["a", "b", "c"], lang=lang),
     "probability_histogram": lambda lang: plots.probability_histogram(Y2, S2, threshold=0.3, lang=lang),
     "signals": lambda lang: plots.signals(RNG.normal(size=(6, 200)), Y3[:6], fs=100.0, n=3, lang=lang),
-    "feature_importance": lambda lang: plots.feature_importance(list("abcde"), [0.3, -0.1, 0.5, 0.0, 0.2],
-                                                                errors=[0.05] * 5, top=4, lang=lang),
     "image_maps": lambda lang: plots.image_maps(RNG.normal(size=(10, 6, 6)), ncols=5, lang=lang),
 }
 
@@ -120,8 +118,6 @@ def test_roc_curve_draws_the_curve_of_the_scores() -> None:
 def test_plot_input_errors() -> None:
     with pytest.raises(ValueError, match="labels"):
         plots.sample_grid(RNG.random((5, 8, 8)), labels=[0, 1])
-    with pytest.raises(ValueError, match="names"):
-        plots.feature_importance(["a"], [1.0, 2.0])
     with pytest.raises(ValueError, match="both classes"):
         plots.roc_curves([1, 1, 1], [0.2, 0.5, 0.9])
 

@@ -8,7 +8,7 @@ import random
 import pytest
 import torch
 
-from dyplab.theory.autograd import MLP, Value, train_mlp
+from dyplab.theory.autograd import MLP, Value
 
 TOL = 1e-9
 UNARY = ("exp", "log", "tanh", "relu", "sigmoid", "neg", "pow_int", "pow_frac")
@@ -193,7 +193,14 @@ def test_two_layer_net_solves_xor() -> None:
     X = [[0, 0], [0, 1], [1, 0], [1, 1]]
     y = [-1.0, 1.0, 1.0, -1.0]
     model = MLP(2, [4, 1], activation="tanh", out_activation="tanh", seed=1)
-    history = train_mlp(model, X, y, epochs=300, lr=0.2)
+    history = []
+    for _ in range(300):  # full-batch gradient descent on the mean squared error, as B2 does by hand
+        loss = sum(((model(x)[0] - t) ** 2 for x, t in zip(X, y)), Value(0.0)) / len(X)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.2 * p.grad
+        history.append(loss.data)
     assert history[-1] < 0.01 < history[0]
     assert [1.0 if model(x)[0].data > 0 else -1.0 for x in X] == y
 
@@ -203,5 +210,3 @@ def test_bad_inputs_are_named() -> None:
         MLP(2, [2, 1], activation="softsign")
     with pytest.raises(ValueError, match="expects 2 inputs"):
         MLP(2, [2, 1])([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="equal length"):
-        train_mlp(MLP(2, [2, 1]), [[0, 0]], [1.0, 0.0])

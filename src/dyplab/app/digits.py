@@ -119,17 +119,12 @@ def heat_on_drawing(heat: np.ndarray, prep: Prepared) -> np.ndarray:
 
 
 def overlay(background: np.ndarray, heat: np.ndarray, alpha: float = 0.5) -> np.ndarray:
-    """``background`` (gray 0-255 ink, white strokes) with ``heat`` (0..1, same shape) in the «jet» colours, RGB uint8."""
-    from matplotlib import colormaps
+    """``background`` (gray 0-255 ink, white strokes) with ``heat`` (0..1, same shape) in the «jet» colours, RGB uint8
+    (:func:`dyplab.plots.overlay.overlay`)."""
+    from ..plots.overlay import overlay as blend
 
-    bg = np.asarray(background, dtype=np.float64)
     heat = np.clip(np.asarray(heat, dtype=np.float64), 0, 1)
-    if bg.shape != heat.shape:
-        raise ValueError(f"background {bg.shape} and heat map {heat.shape} must have the same shape")
-    gray = np.repeat((bg / 255.0)[..., None], 3, axis=2)
-    colours = colormaps["jet"](heat)[..., :3]
-    weight = alpha * heat[..., None]
-    return np.round(255 * ((1 - weight) * gray + weight * colours)).astype(np.uint8)
+    return np.round(255 * blend(np.asarray(background, dtype=np.float64) / 255.0, heat, alpha=alpha)).astype(np.uint8)
 
 
 def enlarge(image: np.ndarray, factor: int = 10) -> np.ndarray:

@@ -136,13 +136,9 @@ def classify(model: nn.Module, meta: dict, image: Image.Image) -> tuple[dict[str
 
 
 def overlay(image: Image.Image, heat: np.ndarray, alpha: float = 0.45) -> np.ndarray:
-    """The RGB image with the heat map (0..1, same height × width) in the «jet» colours, ``uint8 [H, W, 3]``."""
-    from matplotlib import colormaps
+    """The RGB image with the heat map (0..1, same height × width) in the «jet» colours, ``uint8 [H, W, 3]``
+    (:func:`dyplab.plots.overlay.overlay`)."""
+    from ..plots.overlay import overlay as blend
 
-    rgb = np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0
     heat = np.clip(np.asarray(heat, dtype=np.float64), 0, 1)
-    if heat.shape != rgb.shape[:2]:
-        raise ValueError(f"heat map {heat.shape} does not match the image {rgb.shape[:2]}")
-    weight = alpha * heat[..., None]
-    out = (1 - weight) * rgb + weight * colormaps["jet"](heat)[..., :3]
-    return np.round(255 * out).astype(np.uint8)
+    return np.round(255 * blend(np.asarray(image.convert("RGB")), heat, alpha=alpha)).astype(np.uint8)

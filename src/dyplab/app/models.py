@@ -59,10 +59,6 @@ def available_image_models() -> list[ImageModel]:
     return [m for m in IMAGE_MODELS if m.path.is_file()]
 
 
-def missing_image_models() -> list[ImageModel]:
-    return [m for m in IMAGE_MODELS if not m.path.is_file()]
-
-
 def train_digits(mlp_path: Path, cnn_path: Path, *, progress: Progress = print) -> None:
     """Train A5's MLP and A6's CNN with their recipes on a subset of the course split (a few epochs)."""
     import dyplab

@@ -96,10 +96,7 @@ TABULAR_INFO = register(
 PLANES = {"axial": "a", "coronal": "c", "sagittal": "s"}
 CLASS_NAMES = ("CDR 0", "CDR > 0")
 CROSS_SECTIONAL = "oasis_cross-sectional.csv"
-LONGITUDINAL = "oasis_longitudinal.csv"
 _CROSS_COLUMNS = ["ID", "M/F", "Hand", "Age", "Educ", "SES", "MMSE", "CDR", "eTIV", "nWBV", "ASF", "Delay"]
-_LONG_COLUMNS = ["Subject ID", "MRI ID", "Group", "Visit", "MR Delay", "M/F", "Hand", "Age", "EDUC", "SES",
-                 "MMSE", "CDR", "eTIV", "nWBV", "ASF"]
 _CDR_VALUES = {0.0, 0.5, 1.0, 2.0, 3.0}
 
 
@@ -153,23 +150,6 @@ def clinical_table() -> pd.DataFrame:
     ``CDR`` is float with ``NaN`` where no rating exists (do not treat it as 0).
     """
     return read_cross_sectional(fetch(TABULAR_NAME) / CROSS_SECTIONAL)
-
-
-def longitudinal_table() -> pd.DataFrame:
-    """OASIS-2 longitudinal table: 373 sessions of 150 subjects, original column names and proper dtypes.
-
-    ``Group`` (Nondemented / Demented / Converted) is categorical; ``SES``, ``MMSE`` may be ``NaN``.
-    """
-    path = fetch(TABULAR_NAME) / LONGITUDINAL
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "N/A", "NA"])
-    what = f"OASIS-2 table {path}"
-    require_columns(frame, _LONG_COLUMNS, what=what)
-    _to_number(frame, ["Visit", "MR Delay", "Age", "EDUC", "eTIV"], what=what, integer=True)
-    _to_number(frame, ["SES", "MMSE", "CDR", "nWBV", "ASF"], what=what)
-    _check_cdr(frame, what=what)
-    for col in ("Group", "M/F", "Hand"):
-        frame[col] = frame[col].astype("category")
-    return frame
 
 
 def _mri_root() -> Path:

@@ -173,12 +173,3 @@ def glioma() -> pd.DataFrame:
     if not frame["Grade"].isin([0, 1]).all():
         raise DataError(f"{what}: Grade must be 0 or 1, found {sorted(frame['Grade'].unique())}")
     return frame
-
-
-def glioma_mutations() -> pd.DataFrame:
-    """The raw TCGA_GBM_LGG_Mutations_all.csv: 862 rows x 27 text columns (Case_ID, Primary_Diagnosis,
-    ages as "51 years 108 days", genes as MUTATED / NOT_MUTATED; 23 rows hold '--' / 'not reported')."""
-    path = fetch(GLIOMA) / "TCGA_GBM_LGG_Mutations_all.csv"
-    frame = _read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    require_columns(frame, ["Grade", "Project", "Case_ID"], what=f"Glioma mutations table {path}")
-    return frame

@@ -33,7 +33,6 @@ __all__ = [
     "signed_maps",
     "symmetric_limit",
     "tiny_cnn_layers",
-    "feature_importance",
     "image_maps",
     "probability_histogram",
     "roc_curves",
@@ -73,9 +72,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "time_s": "Tid (s)",
         "sample_idx": "Prøvenummer",
         "amplitude": "Amplitude",
-        "importance": "Variabelviktighet",
-        "feature": "Variabel",
-        "importance_val": "Viktighet",
         "maps": "Aktiveringskart",
         "overlay": "Hvor modellen så",
         "relevance": "Relevans (skalert 0–1 per bilde)",
@@ -112,9 +108,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "time_s": "Time (s)",
         "sample_idx": "Sample",
         "amplitude": "Amplitude",
-        "importance": "Feature importance",
-        "feature": "Feature",
-        "importance_val": "Importance",
         "maps": "Activation maps",
         "overlay": "Where the model looked",
         "relevance": "Relevance (scaled 0-1 per image)",
@@ -391,31 +384,6 @@ def signals(signals: Any, labels: Any = None, *, fs: float | None = None, class_
         ax.set_title(f"#{i}" + (f" · {_name(lab[i], class_names)}" if lab is not None else ""), fontsize=9)
         ax.grid(alpha=0.3)
     fig.suptitle(title or t["signals"])
-    return _finish(fig, save)
-
-
-def feature_importance(names: Sequence[str], values: Any, *, errors: Any = None, title: str | None = None,
-                       top: int | None = None, lang: str = "no", save: str | Path | None = None) -> Figure:
-    """Horizontal bars of importance per feature (largest on top), with optional error bars."""
-    t = _t(lang)
-    vals = to_numpy(values, "values").astype(float).reshape(-1)
-    names = [str(x) for x in names]
-    if len(names) != len(vals):
-        raise ValueError(f"{len(names)} names but {len(vals)} values.")
-    err = None if errors is None else to_numpy(errors, "errors").astype(float).reshape(-1)
-    if err is not None and len(err) != len(vals):
-        raise ValueError(f"{len(err)} errors but {len(vals)} values.")
-    order = np.argsort(-np.nan_to_num(vals, nan=-np.inf))
-    if top is not None:
-        order = order[: int(top)]
-    order = order[::-1]
-    fig, ax = plt.subplots(figsize=(6, 0.32 * len(order) + 1.4))
-    ax.barh([names[i] for i in order], vals[order], xerr=None if err is None else err[order], color="tab:blue",
-            capsize=2)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel(t["importance_val"])
-    ax.set_ylabel(t["feature"])
-    ax.set_title(title or t["importance"])
     return _finish(fig, save)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 Number = int | float
 
@@ -239,26 +239,3 @@ class MLP(Module):
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]
-
-
-def train_mlp(
-    model: MLP,
-    X: Iterable[Sequence[float]],
-    y: Iterable[float],
-    epochs: int = 200,
-    lr: float = 0.5,
-) -> list[float]:
-    """Full-batch gradient descent on the mean squared error; returns the loss per epoch."""
-    X, y = [list(map(float, x)) for x in X], [float(t) for t in y]
-    if len(X) != len(y) or not X:
-        raise ValueError(f"X and y must be non-empty and of equal length (got {len(X)} and {len(y)})")
-    history: list[float] = []
-    for _ in range(epochs):
-        preds = [model(x)[0] for x in X]
-        loss = sum(((p - t) ** 2 for p, t in zip(preds, y)), Value(0.0)) / len(X)
-        model.zero_grad()
-        loss.backward()
-        for p in model.parameters():
-            p.data -= lr * p.grad
-        history.append(loss.data)
-    return history
