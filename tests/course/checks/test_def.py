@@ -91,3 +91,167 @@ def test_d1_4_combined_model(d1: dict) -> None:
     fails("D1.4", "CNN-kolonnen er ikke utenfor-fold", combo=in_sample, P_combo=d1["P_tab"][:, :1], **ctx)
     fails("D1.4", "combo skal være de kliniske variablene", combo=tab, P_combo=d1["P_tab"][:, :1], **ctx)
     fails("D1.4", "P_combo skal være", combo=combo, P_combo=d1["P_tab"][:30, :1], **ctx)
+
+
+# ---------------------------------------------------------------- E1
+
+
+def test_e1_1_class_shares_and_majority_model() -> None:
+    counts = pd.Series([958, 111, 1024, 1774, 1233, 1247, 831],
+                       index=["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"])
+    share = counts / counts.sum()
+    passes("E1.1", share=share, majority_accuracy=share.max(), test_counts=counts)
+    fails("E1.1", "Andelene skal være tall mellom 0 og 1 som summerer til 1", share=100 * share,
+          majority_accuracy=share.max(), test_counts=counts)
+    train_counts = pd.Series([3995, 436, 4097, 7215, 4965, 4830, 3171], index=counts.index)
+    fails("E1.1", "Andelene stemmer ikke med testmappen", share=train_counts / train_counts.sum(),
+          majority_accuracy=share.max(), test_counts=counts)
+    fails("E1.1", "majority_accuracy er ikke riktig", share=share, majority_accuracy=1 / 7, test_counts=counts)
+    fails("E1.1", "share skal ha én andel per klasse", share=share["disgust"], majority_accuracy=share.max(),
+          test_counts=counts)
+
+
+def test_e1_2_highest_pixel_variance() -> None:
+    rng = np.random.default_rng(0)
+    images = (rng.uniform(0, 1, (30, 48, 48)) * rng.uniform(1, 255, 30)[:, None, None]).astype(np.uint8)
+    order = np.argsort(images.reshape(30, -1).astype(float).std(axis=1))
+    passes("E1.2", top=order[-4:], images=images)
+    fails("E1.2", "Dette er ikke de fire med høyest pikselvarians", top=order[:4], images=images)   # lowest four
+    fails("E1.2", "top skal være fire ulike indekser", top=order[-3:], images=images)
+    fails("E1.2", "top skal være fire ulike indekser", top=order[-4:].astype(float), images=images)
+
+
+def test_e1_3_parameter_counts() -> None:
+    from dyplab import training
+    from dyplab.models.faces import FaceCNN
+
+    n16, n32 = training.count_parameters(FaceCNN(width=16)), training.count_parameters(FaceCNN(width=32))
+    passes("E1.3", n_small=n16, n_wide=n32)
+    fails("E1.3", "Tallene er byttet om", n_small=n32, n_wide=n16)
+    fails("E1.3", "Antallet stemmer ikke", n_small=n32 // 4, n_wide=n32)         # 'a quarter' is not the count
+    fails("E1.3", "n_small og n_wide skal være hele tall", n_small="394 359", n_wide=n32)
+
+
+# ---------------------------------------------------------------- E2
+
+
+@pytest.fixture(scope="module")
+def e2() -> dict:
+    """Validation labels, over-confident class probabilities (7 classes) and their reliability table."""
+    from dyplab import calibration
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 7, 400)
+    logits = rng.normal(0, 1, (400, 7))
+    logits[np.arange(400), y] += 1.5
+    proba = np.exp(3 * logits) / np.exp(3 * logits).sum(axis=1, keepdims=True)
+    rel = calibration.reliability_table(y, proba, n_bins=10)
+    return {"y": y, "proba": proba, "pred": proba.argmax(axis=1), "rel": rel,
+            "ece": calibration.expected_calibration_error(y, proba, n_bins=10)}
+
+
+def test_e2_1_ece_by_hand(e2: dict) -> None:
+    rel = e2["rel"]
+    filled = rel[rel["antall"] > 0]
+    gaps = filled["nøyaktighet"] - filled["konfidens"]
+    weights = filled["antall"] / filled["antall"].sum()
+    ctx = {"rel": rel, "ece": e2["ece"]}
+    passes("E2.1", ece_manual=float((weights * gaps.abs()).sum()), **ctx)
+    fails("E2.1", "Du har tatt et vanlig snitt", ece_manual=float(gaps.abs().mean()), **ctx)
+    fails("E2.1", "Husk absoluttverdien", ece_manual=float((weights * gaps).sum()), **ctx)
+    all_bins = (rel["antall"] / rel["antall"].sum() * (rel["nøyaktighet"] - rel["konfidens"]).abs())
+    fails("E2.1", "ece_manual skal være ett tall", ece_manual=float(all_bins.to_numpy().sum()), **ctx)
+
+
+def test_e2_2_most_confused_pair(e2: dict) -> None:
+    from sklearn.metrics import confusion_matrix
+
+    y, pred = e2["y"], e2["pred"]
+    cm = confusion_matrix(y, pred, labels=np.arange(7))
+    np.fill_diagonal(cm, 0)
+    i, j = np.unravel_index(cm.argmax(), cm.shape)
+    ctx = {"y_val": y, "val_pred": pred}
+    passes("E2.2", true_class=i, predicted_class=j, **ctx)
+    with_diagonal = confusion_matrix(y, pred, labels=np.arange(7))
+    k = int(np.argmax(np.diag(with_diagonal)))
+    fails("E2.2", "Samme klasse to ganger", true_class=k, predicted_class=k, **ctx)   # diagonal not removed
+    if cm[j, i] != cm.max() and (cm + cm.T)[i, j] != (cm + cm.T).max():
+        fails("E2.2", "Rad og kolonne er byttet om", true_class=j, predicted_class=i, **ctx)
+    # the same question answered on another split (e.g. the test folder): another pair
+    other = np.random.default_rng(5).integers(0, 7, 400)
+    cm_other = confusion_matrix(other, pred, labels=np.arange(7))
+    np.fill_diagonal(cm_other, 0)
+    a, b = np.unravel_index(cm_other.argmax(), cm_other.shape)
+    assert cm[a, b] != cm.max(), "the made-up test split must have another most confused pair"
+    fails("E2.2", "Dette er ikke det største tallet", true_class=a, predicted_class=b, **ctx)
+
+
+def test_e2_3_temperature_chosen_on_validation(e2: dict) -> None:
+    from dyplab import calibration
+
+    def ece_at(y, proba, T):
+        z = np.log(np.clip(proba, 1e-12, 1)) / T
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        return calibration.expected_calibration_error(y, p / p.sum(axis=1, keepdims=True))
+
+    temps = (0.8, 1.0, 1.2, 1.5)
+    on_val = {T: ece_at(e2["y"], e2["proba"], T) for T in temps}
+    best = min(on_val, key=on_val.get)
+    ctx = {"y_val": e2["y"], "val_proba": e2["proba"]}
+    passes("E2.3", T_best=best, ece_by_T=on_val, **ctx)
+    # T chosen on other data (the test folder): ECE values that are not the validation part's
+    rng = np.random.default_rng(7)
+    y_test = rng.integers(0, 7, 400)
+    on_test = {T: ece_at(y_test, e2["proba"], T) for T in temps}
+    fails("E2.3", "ECE-tallene stemmer ikke med valideringsdelen", T_best=min(on_test, key=on_test.get),
+          ece_by_T=on_test, **ctx)
+    worst = max(on_val, key=on_val.get)
+    fails("E2.3", "T_best skal være den temperaturen", T_best=worst, ece_by_T=on_val, **ctx)
+    fails("E2.3", "ece_by_T skal være en ordbok", T_best=best, ece_by_T=[on_val[T] for T in temps], **ctx)
+
+
+# ---------------------------------------------------------------- E3
+
+
+@pytest.fixture(scope="module")
+def e3() -> dict:
+    """Test labels, predictions and confidences of a made-up 7-class model."""
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 7, 300)
+    pred = np.where(rng.uniform(size=300) < 0.6, y, rng.integers(0, 7, 300))
+    return {"y": y, "pred": pred, "conf": rng.uniform(0.2, 1.0, 300)}
+
+
+def test_e3_1_sensitivity_of_disgust(e3: dict) -> None:
+    from dyplab import metrics
+
+    y, pred = e3["y"], e3["pred"]
+    d = y == 1
+    r, lo, hi = metrics.bootstrap_ci(metrics.accuracy, y[d], pred[d], n_boot=200)
+    ctx = {"y_test": y, "pred": pred}
+    passes("E3.1", sens_disgust=r, ci_low=lo, ci_high=hi, **ctx)
+    ppv = float(np.mean(y[pred == 1] == 1))
+    assert not np.isclose(ppv, r)
+    fails("E3.1", "Dette er ikke sensitiviteten for avsky", sens_disgust=ppv, ci_low=0.0, ci_high=1.0, **ctx)
+    fails("E3.1", "Intervallet skal omslutte estimatet", sens_disgust=r, ci_low=hi, ci_high=lo, **ctx)
+    fails("E3.1", "sens_disgust, ci_low og ci_high skal være tre tall", sens_disgust=100 * r, ci_low=100 * lo,
+          ci_high=100 * hi, **ctx)
+
+
+def test_e3_2_confident_wrong_answers(e3: dict) -> None:
+    y, pred, conf = e3["y"], e3["pred"], e3["conf"]
+    wrong = np.flatnonzero((pred != y) & (conf > 0.8))
+    ctx = {"y_test": y, "pred": pred, "conf": conf}
+    passes("E3.2", wrong=wrong, **ctx)
+    fails("E3.2", "Noen av bildene er riktig klassifisert", wrong=np.flatnonzero(conf > 0.8), **ctx)
+    fails("E3.2", "Noen av bildene har konfidens 0,8 eller lavere", wrong=np.flatnonzero(pred != y), **ctx)
+    fails("E3.2", "Du mangler noen", wrong=wrong[:-1], **ctx)
+    fails("E3.2", "wrong skal være indekser", wrong=(pred != y) & (conf > 0.8), **ctx)         # a mask, not indices
+
+
+def test_e3_3_grad_cam_for_two_classes() -> None:
+    maps = np.random.default_rng(0).uniform(0, 1, (2, 48, 48))
+    passes("E3.3", maps=maps, targets=[5, 3])
+    fails("E3.3", "targets skal være to forskjellige klassenumre", maps=maps, targets=[5, 5])
+    fails("E3.3", "maps skal ha formen (2, 48, 48)", maps=maps[:, ::8, ::8], targets=[5, 3])   # 6 × 6, not upsampled
+    fails("E3.3", "Kartene skal ha verdier mellom 0 og 1", maps=maps * 255, targets=[5, 3])
