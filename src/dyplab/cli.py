@@ -6,6 +6,7 @@
     dyplab app [--host H] [--port P] [--lang no|en]   (web app to try the trained models; extra [app])
     dyplab notebooks DIR [--force]   (a copy of the course notebooks to work in)
     dyplab lab [DIR]                 (JupyterLab on the notebooks, with this Python as kernel)
+    dyplab grade INNLEVERINGER/ [--out DIR] [--jobs N] [--timeout S] [--memory MB]   (grade submitted notebooks)
 """
 
 from __future__ import annotations
@@ -88,6 +89,21 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     lab.add_argument("--port", type=int, default=None)
     lab.set_defaults(func=_lab)
+
+    from .course import grade
+
+    g = sub.add_parser("grade", help="grade a folder of submitted notebooks (karakterer.csv, .html, .json)",
+                       description=grade.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g.add_argument("folder", type=Path, metavar="INNLEVERINGER", help="the folder of submitted notebooks")
+    g.add_argument("--out", type=Path, default=None, help="output folder (default: results/grading)")
+    g.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: one per core)")
+    g.add_argument("--timeout", type=float, default=grade.DEFAULT_TIMEOUT,
+                   help=f"seconds per submission (default {grade.DEFAULT_TIMEOUT:.0f})")
+    g.add_argument("--memory", type=int, default=grade.DEFAULT_MEMORY_MB,
+                   help=f"MB of address space per submission, 0 for no limit (default {grade.DEFAULT_MEMORY_MB})")
+    g.add_argument("--profile", choices=config.PROFILES, default=grade.DEFAULT_PROFILE,
+                   help=f"profile the notebooks run in (default {grade.DEFAULT_PROFILE})")
+    g.set_defaults(func=_grade)
     return p
 
 
@@ -306,6 +322,19 @@ def _lab(args) -> int:
             shipped.copy_notebooks(folder)
             print(f"Kopierte kursets notebooks til {folder}")
     return lab.launch(folder, no_browser=args.no_browser, port=args.port)
+
+
+# ----------------------------------------------------------------------------- grade
+
+
+def _grade(args) -> int:
+    """Exit 0 when every submission was graded (its problems are rows of the result), 1 on bad input."""
+    from .course import grade
+
+    result = grade.grade(args.folder, out=args.out, jobs=args.jobs, timeout=args.timeout, memory_mb=args.memory,
+                         profile=args.profile)
+    print(result.summary_line())
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
