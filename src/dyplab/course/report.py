@@ -11,7 +11,7 @@
 The page is the teacher's overview. Per notebook: the headline numbers from ``results/<id>/summary.json``
 (:func:`dyplab.results.load`) with Norwegian labels and their 95 % intervals (:mod:`dyplab.course.labels`); the
 documented reference beside each (``references.toml``, :func:`load_references`); which validation targets the
-recorded run meets (``tests/notebook_targets``, :func:`dyplab.course.runner.check_targets`); for test numbers, how
+recorded run meets (``tests/notebook_targets``, :func:`dyplab.course.catalog.check_targets`); for test numbers, how
 often the test split was evaluated before (the test-set ledger). Above the table: the summary of ``dyplab grade``
 when there is one, and one figure of dyplab's results against the references. No number is typed by hand. The page
 needs no server and no internet: plain HTML and CSS, the figure as a data URI, relative links.
@@ -325,7 +325,7 @@ def targets_dir() -> Path | None:
 
 @dataclass
 class TargetStatus:
-    """The validation targets of one notebook for the profile of its recorded run (see ``runner.check_targets``)."""
+    """The validation targets of one notebook for the profile of its recorded run (see ``catalog.check_targets``)."""
 
     profile: str
     bounds: dict[str, tuple[float, float]]
@@ -340,9 +340,9 @@ class TargetStatus:
 def target_status(nb: str, results_root: Path, targets: Path, profile: str) -> TargetStatus | None:
     """Which of ``nb``'s targets in ``targets/<nb>.json`` the recorded run meets (``None`` without a targets file).
 
-    The verdict is :func:`dyplab.course.runner.check_targets`'s; its lines are matched to the metrics they name.
+    The verdict is :func:`dyplab.course.catalog.check_targets`'s; its lines are matched to the metrics they name.
     """
-    from . import runner
+    from . import catalog
 
     file = targets / f"{nb}.json"
     if not file.is_file():
@@ -353,7 +353,7 @@ def target_status(nb: str, results_root: Path, targets: Path, profile: str) -> T
     except (json.JSONDecodeError, TypeError, ValueError, IndexError, AttributeError) as exc:
         return TargetStatus(profile, {}, {}, [f"{file}: kan ikke leses ({exc})"])
     missed, problems = {}, []
-    for line in runner.check_targets(nb, results_root, targets, profile):
+    for line in catalog.check_targets(nb, results_root, targets, profile):
         metric = next((m for m in bounds if line.startswith(f"{nb}: {m} = ") or f"metric {m!r} was not" in line), None)
         if metric is None:
             problems.append(line)
@@ -470,14 +470,14 @@ def _fmt(value: Any) -> str:
 
 
 def _notebook_names() -> dict[str, str]:
-    from . import runner
+    from . import catalog
 
     try:
-        folder = runner.notebooks_dir()
+        folder = catalog.notebooks_dir()
     except FileNotFoundError:
         return {}
-    ordered = sorted(folder.glob("*.ipynb"), key=lambda p: runner._sort_key(runner.notebook_id(p)))
-    return {runner.notebook_id(p): p.stem for p in ordered}
+    ordered = sorted(folder.glob("*.ipynb"), key=lambda p: catalog.sort_key(catalog.notebook_id(p)))
+    return {catalog.notebook_id(p): p.stem for p in ordered}
 
 
 _CSS = """
