@@ -177,7 +177,8 @@ def test_layouts_name_student_and_notebook(tmp_path: Path) -> None:
     for name in ("ola_nordmann_A1-CNN-intro.ipynb", "olanordmann_123_456_C4a-CNN-løsninger.ipynb", "x.ipynb"):
         (tmp_path / name).write_text("{}")
     _notebook(tmp_path / "kari" / "innlevering" / "b2 (2).ipynb")
-    subs, problems = grade.find_submissions(tmp_path, known)
+    _notebook(tmp_path / "ut" / "kjørte" / "kari" / "b2 (2).ipynb")  # an earlier grading's output inside the folder
+    subs, problems = grade.find_submissions(tmp_path, known, exclude=tmp_path / "ut")
     assert [(s.student, s.notebook) for s in subs] == [("kari", "B2"), ("ola_nordmann", "A1"),
                                                        ("olanordmann_123_456", "C4a")]
     assert [(p.student, p.kind) for p in problems] == [("x", grade.UNKNOWN)]

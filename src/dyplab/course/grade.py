@@ -146,6 +146,12 @@ class Grading:
                 f"oppgavesjekker bestått, {len(self.problems)} problemer. Se {self.files['html']}")
 
 
+def default_dir() -> Path:
+    """Where the grading goes unless told otherwise: ``grading/`` under ``DYPLAB_RESULTS_DIR`` (default
+    ``./results``), as :func:`dyplab.config.results_dir` places results (not created here)."""
+    return Path(os.environ.get("DYPLAB_RESULTS_DIR", "results")).expanduser() / "grading"
+
+
 # ----------------------------------------------------------------------------- finding the submissions
 
 
@@ -172,21 +178,26 @@ def _split_flat(stem: str, known: dict[str, str]) -> tuple[str, str | None]:
     return (parts[0] if len(parts) > 1 else stem), None
 
 
-def _skipped(path: Path, root: Path) -> bool:
+def _skipped(path: Path, root: Path, exclude: Path | None) -> bool:
     rel = path.relative_to(root).parts
+    if exclude is not None and path.resolve().is_relative_to(exclude):
+        return True
     return any(p.startswith((".", "__")) for p in rel) or path.name.lower() in _JUNK
 
 
-def find_submissions(folder: Path, known: dict[str, str] | None = None) -> tuple[list[Submission], list[Problem]]:
+def find_submissions(folder: Path, known: dict[str, str] | None = None,
+                     exclude: Path | None = None) -> tuple[list[Submission], list[Problem]]:
     """The submissions in ``folder`` (layouts in the module docstring) and the problems found on the way: files
-    that are no notebook, names that name no course notebook, second submissions of one notebook."""
+    that are no notebook, names that name no course notebook, second submissions of one notebook. Files under
+    ``exclude`` (the output folder of an earlier grading, when it lies inside ``folder``) are left out."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: finnes ikke eller er ingen mappe (ventet en mappe med innleveringer)")
     known = course_notebooks() if known is None else known
+    exclude = exclude.resolve() if exclude is not None else None
     found: list[Submission] = []
     problems: list[Problem] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _skipped(p, folder)):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _skipped(p, folder, exclude)):
         rel = path.relative_to(folder)
         if len(rel.parts) == 1:
             student, nb = _split_flat(path.stem, known)
@@ -478,11 +489,11 @@ def grade(folder: str | Path, *, out: str | Path | None = None, jobs: int | None
     if timeout <= 0:
         raise ValueError(f"--timeout must be positive, not {timeout}")
     start = time.perf_counter()
-    subs, found = find_submissions(Path(folder))
+    out_dir = Path(out) if out is not None else default_dir()
+    subs, found = find_submissions(Path(folder), exclude=out_dir)
     if not subs and not found:
         raise ValueError(f"{folder}: ingen innleveringer funnet (ventet <elev>/<notebook>.ipynb eller "
                          "<elev>_<notebook>.ipynb; se `dyplab grade --help`)")
-    out_dir = Path(out) if out is not None else config.results_dir("grading")
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, len(subs))))
     work = Path(tempfile.mkdtemp(prefix="dyplab-grade-"))
@@ -655,9 +666,7 @@ def load_summary(path: str | Path | None = None) -> dict | None:
     "problems": [{"student", "notebook", "file", "kind", "message"}, ...]}`` (and when and how it was graded).
     A file that is not valid JSON is a ``ValueError`` naming it.
     """
-    if path is None:
-        path = Path(os.environ.get("DYPLAB_RESULTS_DIR", "results")).expanduser() / "grading"
-    path = Path(path)
+    path = Path(path) if path is not None else default_dir()
     if path.is_dir():
         path = path / FILES["json"]
     if not path.is_file():
