@@ -197,3 +197,15 @@ def test_the_network_guard_refuses_other_machines_and_keeps_loopback() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
     assert netguard.MESSAGE.startswith("dyplab grade")
+
+
+def test_a_failure_of_the_grading_machinery_is_a_row_and_grading_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "ola" / "A1-CNN-intro.ipynb"
+    _notebook(path, SETUP, RIGHT)
+    blocker = tmp_path / "arbeid"
+    blocker.write_text("")  # a file where the working folder should be made: no run can start
+    settings = grade._Settings(profile="smoke", timeout=10, memory_mb=None, threads=1, work=blocker,
+                               executed=tmp_path / "kjørte", exercises={"A1": ["A1.1"]}, run_tag="t")
+    out = grade._grade_safely(grade.Submission("ola", "A1", path), 0, settings)
+    assert [p.kind for p in out.problems] == [grade.GRADER]
+    assert out.rows[0] == grade.Row("ola", "A1", "A1.1", False, f"{grade.NOT_RUN} ({grade.GRADER})")

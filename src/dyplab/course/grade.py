@@ -288,6 +288,17 @@ def _environment(base: Path, tag: str, settings: _Settings) -> dict[str, str]:
     return env
 
 
+def _grade_safely(sub: Submission, index: int, settings: _Settings) -> Outcome:
+    """:func:`_grade_one`; a failure of the grading machinery itself (no process could be started, a full disk)
+    becomes a "rettingen feilet" row of this submission, and the others are graded on."""
+    try:
+        return _grade_one(sub, index, settings)
+    except Exception as exc:  # noqa: BLE001 - one submission's trouble must not end the grading of the rest
+        out = Outcome(sub, problems=[_problem(sub, GRADER, f"{type(exc).__name__}: {exc}"[:300])])
+        out.rows = _rows(sub, {}, out.problems, settings)
+        return out
+
+
 def _grade_one(sub: Submission, index: int, settings: _Settings) -> Outcome:
     """Run one submission in isolation and turn its check log into rows (never raises for the student's doing)."""
     from . import runner
@@ -509,7 +520,7 @@ def grade(folder: str | Path, *, out: str | Path | None = None, jobs: int | None
     outcomes: list[Outcome] = []
     try:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dyplab-grade") as pool:
-            futures = [pool.submit(_grade_one, sub, i, settings) for i, sub in enumerate(subs)]
+            futures = [pool.submit(_grade_safely, sub, i, settings) for i, sub in enumerate(subs)]
             try:
                 for n, future in enumerate(as_completed(futures), start=1):
                     outcome = future.result()
