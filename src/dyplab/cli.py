@@ -233,11 +233,11 @@ def _data_verify(args) -> int:
 
 
 def _run(args) -> int:
-    from .course import runner
+    from .course import batch
 
     profile = args.profile or config.profile().name
-    results = runner.run(args.targets, profile=profile, output_dir=args.output, timeout=args.timeout,
-                         html=not args.no_html)
+    results = batch.run(args.targets, profile=profile, output_dir=args.output, timeout=args.timeout,
+                        html=not args.no_html)
     return 0 if all(r.status == "ok" for r in results) else 1
 
 

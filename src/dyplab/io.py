@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-__all__ = ["file_hash", "save_npz_atomic", "write_atomic"]
+__all__ = ["file_hash", "save_npz_atomic", "write_atomic", "write_text"]
 
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> bool:
@@ -39,6 +39,13 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> bool:
     except OSError:
         return False
     return True
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` with :func:`write_atomic`; an ``OSError`` naming the file when it cannot."""
+    path = Path(path)
+    if not write_atomic(path, lambda fh: fh.write(text.encode("utf-8"))):
+        raise OSError(f"could not write {path}; check that the folder is writable")
 
 
 def save_npz_atomic(path: str | Path, **arrays) -> bool:

@@ -12,13 +12,13 @@ FORMULA = r"$$K_x = \begin{pmatrix} -1 & 0 & 1 \\ -2 & 0 & 2 \\ -1 & 0 & 1 \end{
 
 @pytest.fixture(scope="session")
 def report_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """``dyplab run`` (``runner.run``) on two tiny notebooks, one ok and one failing, in a fresh folder.
+    """``dyplab run`` (``batch.run``) on two tiny notebooks, one ok and one failing, in a fresh folder.
 
     Returns the folder, the reports folder and the run results. Z1 records a metric and shows a formula.
     """
     import os
 
-    from dyplab.course import runner
+    from dyplab.course import batch
 
     root = tmp_path_factory.mktemp("course-run")
     notebooks = root / "notebooks"
@@ -36,7 +36,7 @@ def report_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     os.environ["DYPLAB_NOTEBOOKS"] = str(notebooks)
     try:
         lines: list[str] = []
-        res = runner.run(["Z1", "Z2"], profile="smoke", output_dir=root / "reports", timeout=120, echo=lines.append)
+        res = batch.run(["Z1", "Z2"], profile="smoke", output_dir=root / "reports", timeout=120, echo=lines.append)
     finally:
         os.chdir(old_cwd)
         if old_env is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dyplab.course import report, runner
+from dyplab.course import batch, report
 
 WIDGET_CELL = """import matplotlib.pyplot as plt
 from ipywidgets import FloatSlider, interact
@@ -44,7 +44,7 @@ def test_executed_html_and_index_load_nothing_from_the_internet(tmp_path: Path, 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DYPLAB_NOTEBOOKS", str(notebooks))
     lines: list[str] = []
-    (res,) = runner.run(["Z7"], profile="smoke", output_dir=tmp_path / "reports", timeout=300, echo=lines.append)
+    (res,) = batch.run(["Z7"], profile="smoke", output_dir=tmp_path / "reports", timeout=300, echo=lines.append)
     assert res.status == "ok", res.error
     executed = nbformat.read(res.executed, as_version=4)
     assert "widgets" in executed.metadata  # the executed notebook keeps its widget for Jupyter ...

@@ -1,7 +1,8 @@
-"""Run course notebooks headless and write executed copies and HTML reports.
+"""Run course notebooks headless and write executed copies and their offline HTML.
 
-``dyplab run A6`` runs one notebook, ``dyplab run A`` a part, ``dyplab run core`` the priority-1
-path (B1, B2, A1, A5, A6, B3, B4) and ``dyplab run all`` everything.
+:func:`execute_notebook` runs one notebook (:func:`execute_isolated` in a process of its own);
+:func:`resolve_targets` turns ``A6``, ``A`` (a part), ``core`` (the priority-1 path B1, B2, A1, A5, A6, B3, B4)
+or ``all`` into notebooks. ``dyplab run`` (:func:`dyplab.course.batch.run`) runs several and updates the report.
 """
 
 from __future__ import annotations
@@ -134,9 +135,9 @@ def execute_notebook(
         executed_path = output_dir / path.name
         nbformat.write(nb, executed_path)
         if html:
-            from . import report
+            from .offline_html import export_html
 
-            html_path = report.export_html(nb, output_dir / f"{path.stem}.html")
+            html_path = export_html(nb, output_dir / f"{path.stem}.html")
     return RunResult(notebook_id(path), status, seconds, executed_path, html_path, error, note)
 
 
@@ -286,42 +287,6 @@ def _short_error(exc: Exception) -> str:
     if type(exc).__name__ == "CellTimeoutError" and text:  # its first line says it; then comes the cell's code
         return f"CellTimeoutError: {text[0]}"[:500]
     return " | ".join(text[-3:])[:500]
-
-
-def run(
-    targets: list[str],
-    *,
-    profile: str = "class",
-    output_dir: Path = Path("reports"),
-    timeout: int = 1800,
-    html: bool = True,
-    echo=print,
-) -> list[RunResult]:
-    """Run the notebooks named by ``targets`` one after another and print a summary table."""
-    folder = notebooks_dir()
-    paths = resolve_targets(targets, folder)
-    results = []
-    for path in paths:
-        echo(f"▶ {path.name} (profil {profile}) ...")
-        res = execute_notebook(path, profile=profile, output_dir=output_dir, timeout=timeout, html=html, echo=echo)
-        echo(f"  {res.status} på {res.seconds:.1f} s" + (f": {res.error}" if res.error else "")
-             + (f" ({res.note})" if res.note else ""))
-        results.append(res)
-    echo(summary_table(results))
-    from ..course import report
-
-    report.update(results, output_dir=output_dir, profile=profile, echo=echo)  # reports/index.html
-    return results
-
-
-def summary_table(results: list[RunResult]) -> str:
-    """A plain-text table: notebook, status, time."""
-    lines = [f"{'notebook':<10} {'status':<8} {'tid (s)':>8}", "-" * 28]
-    lines += [f"{r.notebook:<10} {r.status:<8} {r.seconds:>8.1f}" for r in results]
-    total = sum(r.seconds for r in results)
-    failed = sum(r.status != "ok" for r in results)
-    lines += ["-" * 28, f"{'totalt':<10} {f'{failed} feil' if failed else 'ok':<8} {total:>8.1f}"]
-    return "\n".join(lines)
 
 
 def execute_isolated(path: Path, *, profile: str, results_dir: Path, wall_timeout: float = 900,
