@@ -1,7 +1,8 @@
-"""Files written safely and hashed one way: the two file helpers every part of dyplab shares.
+"""Files written safely and hashed one way: the file helpers every part of dyplab shares.
 
 - :func:`write_atomic` writes through a temporary file beside the target and renames it into place, so a
-  reader (or a crash) never leaves a half-written file (results, checkpoints, reports, manifests, caches).
+  reader (or a crash) never sees a half-written file (results, checkpoints, reports, manifests, caches);
+  :func:`write_text` and :func:`save_npz_atomic` are it for text and for ``.npz`` caches.
 - :func:`file_hash` is the one file digest (sha256 by default; md5 where a source publishes only MD5 sums).
 """
 
