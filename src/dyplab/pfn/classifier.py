@@ -1,19 +1,22 @@
-"""``PFNClassifier``: scikit-learn style in-context learning with dyplab's pre-trained :class:`TabularPFN`.
+"""``PFNClassifier``: a scikit-learn classifier by in-context learning with dyplab's pre-trained :class:`TabularPFN`.
 
-``fit`` only stores the training table (the *context*); ``predict_proba`` runs one forward pass per ensemble
-member with the context and the new rows together. No gradient step is taken at any time.
+``fit`` only checks and stores the training table (the *context*); ``predict_proba`` runs one forward pass per
+ensemble member with the context and the new rows together. No gradient step is taken at any time.
 """
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import preprocess
 from .model import TabularPFN
@@ -57,19 +60,49 @@ def _feature_groups(n_features: int, max_features: int, n_estimators: int, rng: 
     return groups
 
 
+def output_codes(n_classes: int, alphabet: int, n_min: int, rng: np.random.Generator) -> np.ndarray:
+    """Error-correcting output codes [n_codebooks, n_classes]: each row maps every class to one of ``alphabet``
+    codes (balanced, all codes used), and every pair of classes gets different codes in at least two rows."""
+    if alphabet < 2:
+        raise ValueError(f"an output code needs an alphabet of at least 2 symbols; got {alphabet}")
+    rows: list[np.ndarray] = []
+    separated = np.zeros((n_classes, n_classes), dtype=int)
+    np.fill_diagonal(separated, 2)
+    while len(rows) < n_min or separated.min() < 2:
+        code = rng.permutation(n_classes) % alphabet
+        rows.append(code)
+        separated += code[:, None] != code[None, :]
+    return np.stack(rows)
+
+
 class PFNClassifier(ClassifierMixin, BaseEstimator):
-    """Binary classifier by in-context learning with a prior-fitted network.
+    """Classifier by in-context learning with a prior-fitted network; any number of classes.
 
     Parameters: ``n_estimators`` forward passes are averaged; they alternate the preprocessing (z-score /
-    rank-Gauss with context statistics) and swap the class labels, and a table with more than ``max_features``
-    columns (at most the pre-training maximum) is split into random feature subsets, each column used at least
-    once; ``None`` (default) means the largest feature count of pre-training (24 for the shipped weights).
-    ``max_context`` caps the context size (a random subsample beyond it). ``weights``: a checkpoint path,
-    default the weights shipped with dyplab.
+    rank-Gauss with context statistics) and shift the class labels cyclically, so no class index is favoured. A
+    table with more than ``max_features`` columns (at most the pre-training maximum) is split into random feature
+    subsets, each column used at least once; ``None`` (default) means the largest feature count of pre-training.
+    ``max_context`` caps the context size (a random subsample beyond it). ``weights``: a checkpoint path, default
+    the weights shipped with dyplab (pre-trained on tasks with 2 to 10 classes).
+
+    Up to 10 classes (the network's outputs) are predicted directly. More classes are handled with
+    error-correcting output codes, the scheme TabPFN v2 uses for many classes: each ensemble member relabels the
+    classes into at most 10 codes (every pair of classes separated by at least two members), the network
+    predicts a distribution over the codes, and a class's probability is the normalised product over members of
+    the probability of its code.
     """
 
+    _parameter_constraints: dict = {
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "max_context": [Interval(Integral, 2, None, closed="left")],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "weights": [str, os.PathLike, None],
+        "query_batch": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, n_estimators: int = 8, max_context: int = 512, max_features: int | None = None,
-                 random_state: int = 0, weights: str | None = None, query_batch: int = 512) -> None:
+                 random_state: int | None = 0, weights: str | None = None, query_batch: int = 512) -> None:
         self.n_estimators = n_estimators
         self.max_features = max_features
         self.max_context = max_context
@@ -77,58 +110,68 @@ class PFNClassifier(ClassifierMixin, BaseEstimator):
         self.weights = weights
         self.query_batch = query_batch
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        return tags
+
     def fit(self, X, y) -> PFNClassifier:
-        """Store the context. ``y`` must hold exactly two classes."""
-        if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
-        Xa = np.asarray(X, dtype=np.float64)
-        ya = np.asarray(y).reshape(-1)
-        if Xa.ndim != 2:
-            raise ValueError(f"X must be a 2-D table [rows, features]; got shape {Xa.shape}")
-        if len(Xa) != len(ya):
-            raise ValueError(f"X has {len(Xa)} rows but y has {len(ya)} labels")
-        if not np.isfinite(Xa).all():
-            raise ValueError("X contains NaN or infinite values; impute them first")
-        self.classes_, encoded = np.unique(ya, return_inverse=True)
-        if len(self.classes_) != 2:
-            raise ValueError(f"PFNClassifier handles two classes; y has {len(self.classes_)}: {self.classes_[:5]}")
-        self.n_features_in_ = Xa.shape[1]
-        self.X_, self.y_ = Xa, encoded.astype(np.int64)
+        """Check and store the context (rows of ``X`` with labels ``y``; any number of classes)."""
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        self.X_, self.y_ = X, encoded.astype(np.int64)
         self.model_, pretrained_max = load_pretrained(self.weights)
         self.max_features_ = min(self.max_features or pretrained_max, pretrained_max)
         return self
 
-    def _query(self, X) -> np.ndarray:
-        if not hasattr(self, "X_"):
-            raise RuntimeError("call fit(X, y) before predict_proba")
-        Xa = np.asarray(X, dtype=np.float64)
-        if Xa.ndim != 2 or Xa.shape[1] != self.n_features_in_:
-            raise ValueError(f"X must have {self.n_features_in_} columns like the context; got shape {Xa.shape}")
-        if not np.isfinite(Xa).all():
-            raise ValueError("X contains NaN or infinite values; impute them first")
-        return Xa
+    def _member(self, ctx: np.ndarray, cols: np.ndarray, method: str, labels: np.ndarray, k: int,
+                Xq: np.ndarray) -> np.ndarray:
+        """One forward pass: P(label) [rows, k] of the query rows given context rows ``ctx`` labelled ``labels``."""
+        c, q = preprocess.transform(method, self.X_[ctx][:, cols], Xq[:, cols])
+        y_t = torch.from_numpy(labels).unsqueeze(0)
+        out = np.empty((len(q), k))
+        for start in range(0, len(q), self.query_batch):
+            x = torch.from_numpy(np.concatenate([c, q[start : start + self.query_batch]])).unsqueeze(0)
+            out[start : start + len(x[0]) - len(c)] = torch.softmax(self.model_(x, y_t)[0, :, :k], dim=-1).double().numpy()
+        return out
 
     @torch.no_grad()
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities [rows, 2] in the order of ``classes_``; rows sum to 1."""
-        Xq = self._query(X)
+        """Class probabilities [rows, n_classes] in the order of ``classes_``; rows sum to 1."""
+        check_is_fitted(self)
+        Xq = validate_data(self, X, reset=False, dtype=np.float64)
+        n_classes = len(self.classes_)
+        if n_classes == 1:
+            return np.ones((len(Xq), 1))
         rng = np.random.default_rng(self.random_state)
         groups = _feature_groups(self.n_features_in_, self.max_features_, self.n_estimators, rng)
-        total = np.zeros((len(Xq), 2))
-        for e, cols in enumerate(groups):
+        alphabet = self.model_.n_classes
+        codes = output_codes(n_classes, alphabet, len(groups), rng) if n_classes > alphabet else None
+        n_members = len(groups) if codes is None else max(len(groups), len(codes))
+        total = np.zeros((len(Xq), n_classes))
+        for e in range(n_members):
             ctx = np.arange(len(self.X_))
             if len(ctx) > self.max_context:
                 ctx = np.sort(rng.choice(ctx, self.max_context, replace=False))
-            c, q = preprocess.transform("standard" if e % 2 == 0 else "rank", self.X_[ctx][:, cols], Xq[:, cols])
-            flip = (e // 2) % 2 == 1
-            y_ctx = 1 - self.y_[ctx] if flip else self.y_[ctx]
-            y_t = torch.from_numpy(y_ctx).unsqueeze(0)
-            for start in range(0, len(q), self.query_batch):
-                x = torch.from_numpy(np.concatenate([c, q[start : start + self.query_batch]])).unsqueeze(0)
-                p = torch.softmax(self.model_(x, y_t)[0], dim=-1).double().numpy()
-                total[start : start + len(p)] += p[:, ::-1] if flip else p
-        return total / len(groups)
+            method = "standard" if e % 2 == 0 else "rank"
+            cols = groups[e % len(groups)]
+            if codes is None:
+                shift = (e // 2) % n_classes
+                p = self._member(ctx, cols, method, (self.y_[ctx] + shift) % n_classes, n_classes, Xq)
+                total += p[:, (np.arange(n_classes) + shift) % n_classes]
+            else:
+                code = codes[e % len(codes)]
+                p = self._member(ctx, cols, method, code[self.y_[ctx]], alphabet, Xq)
+                total += np.log(np.clip(p[:, code], 1e-12, None))
+        if codes is None:
+            return total / n_members
+        total -= total.max(axis=1, keepdims=True)
+        proba = np.exp(total)
+        return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
-        """The more probable class per row."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        """The most probable class per row."""
+        proba = self.predict_proba(X)  # first: it raises NotFittedError before fit
+        return self.classes_[proba.argmax(axis=1)]
