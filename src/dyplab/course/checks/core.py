@@ -83,13 +83,27 @@ def run_check(exercise_id: str, **answers: object) -> CheckResult:
 
 
 def _otter_test_file():
-    """otter's ``ExceptionTestFile``, imported on the first check (its import is slow; it also imports traitlets
-    classes that warn about a deprecated use, which is otter's business, not the student's)."""
+    """otter's ``ExceptionTestFile``, imported on the first check, not by the set-up cell.
+
+    Importing otter imports its whole API (nbconvert, nbformat, jsonschema). jsonschema then imports the optional
+    ``rfc3987_syntax`` for its IRI format checks, which builds a grammar and costs about 2 s of CPU, 80 % of otter's
+    import, in every kernel. The checks never validate IRIs, so while otter is imported (and only if jsonschema
+    is not loaded yet) that optional module is reported missing; jsonschema then goes without the two IRI
+    formats in this process. otter's own deprecation warnings from traitlets are not the student's business.
+    """
+    import sys
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from otter.test_files.exception_test import ExceptionTestFile
+    block = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if block:
+        sys.modules["rfc3987_syntax"] = None  # an ImportError for jsonschema's optional import
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from otter.test_files.exception_test import ExceptionTestFile
+    finally:
+        if block and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
     return ExceptionTestFile
 
 
