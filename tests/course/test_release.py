@@ -79,6 +79,8 @@ def test_wheel_holds_notebooks_manifests_and_weights_and_nothing_else(dist: dict
         for f in (ROOT / folder).iterdir():
             if f.is_file():
                 assert f"{prefix}/{f.name}" in names, f"{folder}/{f.name} is missing from the wheel"
+    for f in (ROOT / "src/dyplab/course/checks/tests").glob("*/*.py"):  # the exercise checks' otter test files
+        assert f"dyplab/course/checks/tests/{f.parent.name}/{f.name}" in names, f"check {f.name} is missing from the wheel"
     strays = [n for n in names if not any(fnmatch.fnmatch(n, pat) for pat in WHEEL_ALLOWED)]
     assert not strays, f"files that do not belong in the wheel (data, results, reports?): {strays[:20]}"
     assert not [n for n in names if "/results/" in n or "/reports/" in n or n.endswith("summary.json")]
