@@ -185,6 +185,133 @@ def test_a3_4_the_same_seed_for_c() -> None:
     fails("A3.4", "samme frø", a=_subset(42), b=_subset(7), c=_subset(7))
 
 
+# --- A4 -------------------------------------------------------------------------------------------------------
+
+def _confusion() -> np.ndarray:
+    cm = np.diag(np.full(10, 50))
+    for (i, j), n in {(4, 9): 7, (9, 4): 6, (3, 5): 5, (5, 3): 4, (7, 9): 6, (2, 7): 3, (8, 3): 2}.items():
+        cm[i, j] = n
+    return cm   # pairs: 4↔9 13, 3↔5 9, 7↔9 6, 2↔7 3, 3↔8 2
+
+
+def test_a4_2_the_diagonal_one_direction_or_a_repeated_pair() -> None:
+    cm = _confusion()
+    passes("A4.2", top_pairs=[(4, 9), (3, 5), (7, 9)], cm=cm)
+    fails("A4.2", "ikke med seg selv", top_pairs=[(0, 0), (4, 9), (3, 5)], cm=cm)
+    fails("A4.2", "ett par", top_pairs=[(4, 9), (9, 4), (3, 5)], cm=cm)
+    fails("A4.2", "legg sammen cm[i, j] og cm[j, i]", top_pairs=[(4, 9), (7, 9), (2, 7)], cm=cm)
+    fails("A4.2", "10 × 10", top_pairs=[(4, 9), (3, 5), (7, 9)], cm=cm[:9, :9])
+
+
+def test_a4_3_least_important_pixels_and_a_forest_on_all_pixels() -> None:
+    from sklearn.ensemble import RandomForestClassifier
+
+    importances = np.random.default_rng(0).dirichlet(np.ones(784))
+    top = np.argsort(importances)[::-1][:100]
+    rng = np.random.default_rng(1)
+    X, y = rng.random((60, 784)), np.arange(60) % 3
+    small = RandomForestClassifier(n_estimators=30, random_state=0, oob_score=True).fit(X[:, top], y)
+    passes("A4.3", top=top, small=small, importances=importances)
+    fails("A4.3", "minst viktige", top=np.argsort(importances)[:100], small=small, importances=importances)
+    fails("A4.3", "100 ulike", top=top[:50], small=small, importances=importances)
+    on_all = RandomForestClassifier(n_estimators=30, random_state=0, oob_score=True).fit(X, y)
+    fails("A4.3", "bare disse 100 kolonnene", top=top, small=on_all, importances=importances)
+
+
+# --- A5 -------------------------------------------------------------------------------------------------------
+
+def test_a5_1_the_recipe_network_instead_of_the_small_one() -> None:
+    from dyplab.models.mnist import MLP
+
+    fails("A5.1", "100 og 50", small=MLP(), res_small=None)
+    fails("A5.1", "uten regularisering", small=MLP(hidden=(100, 50)), res_small=None)
+    fails("A5.1", "input_dropout=0.0", small=MLP(hidden=(100, 50), dropout=0.0, batch_norm=False), res_small=None)
+    fails("A5.1", "training.fit", small=MLP(hidden=(100, 50), dropout=0.0, batch_norm=False, input_dropout=0.0),
+          res_small=None)
+
+
+def test_a5_2_a_new_permutation_in_every_call_and_no_shuffle() -> None:
+    perm = np.random.default_rng(0).permutation(784)
+
+    def fixed(X):
+        return X.reshape(len(X), -1)[:, perm].reshape(X.shape)
+
+    def redrawn(X):
+        return X.reshape(len(X), -1)[:, np.random.permutation(784)].reshape(X.shape)
+
+    passes("A5.2", perm=perm, shuffle_pixels=fixed)
+    fails("A5.2", "samme perm", perm=perm, shuffle_pixels=redrawn)
+    fails("A5.2", "tilfeldig omstokking", perm=np.arange(784), shuffle_pixels=fixed)
+    fails("A5.2", "samme form", perm=perm, shuffle_pixels=lambda X: X.reshape(len(X), -1)[:, perm])
+
+
+def test_a5_3_or_instead_of_and() -> None:
+    y = np.array([0, 1, 2, 3, 4, 5, 6, 7])
+    rf = np.array([0, 1, 9, 9, 4, 9, 6, 7])
+    mlp = np.array([0, 9, 9, 3, 9, 9, 6, 7])
+    passes("A5.3", rf_pred=rf, pred=mlp, y_test=y, n_disagree=3, n_both_wrong=2)
+    fails("A5.3", "med & og ikke |", rf_pred=rf, pred=mlp, y_test=y, n_disagree=3, n_both_wrong=5)
+    fails("A5.3", "ulikt svar", rf_pred=rf, pred=mlp, y_test=y, n_disagree=6, n_both_wrong=2)
+
+
+# --- A6 -------------------------------------------------------------------------------------------------------
+
+def _predictions() -> tuple[dict[str, np.ndarray], np.ndarray]:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 400)
+    preds = {name: np.where(rng.random(400) < acc, y, rng.integers(0, 10, 400))
+             for name, acc in (("Random Forest", 0.8), ("MLP", 0.85), ("CNN", 0.9))}
+    return preds, y
+
+
+def _digit_table(preds, y, digit) -> pd.DataFrame:
+    rows = {}
+    for name, pred in preds.items():
+        tp = int(((y == digit) & (pred == digit)).sum())
+        rows[name] = {"sensitivity": tp / int((y == digit).sum()), "ppv": tp / int((pred == digit).sum())}
+    return pd.DataFrame(rows).T
+
+
+def test_a6_1_still_the_digit_eight() -> None:
+    preds, y = _predictions()
+    passes("A6.1", positive=9, table=_digit_table(preds, y, 9), preds=preds, y_test=y)
+    fails("A6.1", "sifferet 8", positive=9, table=_digit_table(preds, y, 8), preds=preds, y_test=y)
+    fails("A6.1", "4 eller 9", positive=8, table=_digit_table(preds, y, 8), preds=preds, y_test=y)
+    fails("A6.1", "én rad per modell", positive=9, table=_digit_table(preds, y, 9).iloc[:2], preds=preds, y_test=y)
+
+
+def test_a6_2_threshold_chosen_on_the_test_set() -> None:
+    from dyplab import metrics
+
+    rng = np.random.default_rng(3)
+    is8_val, is8_test = (rng.random(300) < 0.1).astype(int), (rng.random(300) < 0.1).astype(int)
+    p8_val = np.clip(is8_val * 0.6 + rng.random(300) * 0.5, 0, 1)
+    p8_test = np.clip(is8_test * 0.6 + rng.random(300) * 0.5, 0, 1)
+    threshold = metrics.threshold_for_sensitivity(is8_val, p8_val, target=1.0)
+    t95 = metrics.threshold_for_sensitivity(is8_val, p8_val, target=0.95)
+    on_test = metrics.threshold_for_sensitivity(is8_test, p8_test, target=0.95)
+    assert not np.isclose(t95, on_test) and threshold < t95, "the made-up data must separate the three thresholds"
+    data = {"threshold": threshold, "is8_val": is8_val, "p8_val": p8_val, "is8_test": is8_test, "p8_test": p8_test}
+    passes("A6.2", t95=t95, **data)
+    fails("A6.2", "valgt på testsettet", t95=on_test, **data)
+    fails("A6.2", "for høy", t95=0.999, **data)
+    fails("A6.2", "høyeste terskelen", t95=threshold, **data)
+
+
+def test_a6_3_augmented_model_or_errors_counted_on_the_test_set() -> None:
+    from dyplab import training
+    from dyplab.models.mnist import CNN
+
+    torch.manual_seed(0)
+    X_val = torch.randn(30, 1, 28, 28).numpy()
+    y_val = np.arange(30) % 10
+    model = CNN(max_shift=0).eval()
+    errors = int((training.predict(model, X_val) != y_val).sum())
+    passes("A6.3", model_noaug=model, val_errors_noaug=errors, val_data=(X_val, y_val))
+    fails("A6.3", "max_shift=0", model_noaug=CNN().eval(), val_errors_noaug=errors, val_data=(X_val, y_val))
+    fails("A6.3", "ikke feil på testsettet", model_noaug=model, val_errors_noaug=(errors + 3) % 31, val_data=(X_val, y_val))
+
+
 @pytest.mark.parametrize("exercise_id", ["A1.1", "A2.2", "A3.2"])
 def test_a_placeholder_is_not_answered(exercise_id: str) -> None:
     names = {"A1.1": ["out_00"], "A2.2": ["deep"], "A3.2": ["size_int", "size_decimal"]}[exercise_id]
