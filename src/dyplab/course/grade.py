@@ -58,7 +58,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .runner import OUTPUT_CUT_NOTE, notebook_id
+from .catalog import notebook_id
+from .runner import OUTPUT_CUT_NOTE
 
 DEFAULT_TIMEOUT = 600.0  # seconds per submission (a smoke run of a course notebook takes well under a minute)
 DEFAULT_MEMORY_MB = 8192  # address space per process: importing torch and Lightning alone reserves about 4 GB
