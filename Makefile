@@ -48,7 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/medmnist_recipe_selection.py
 	$(BIN)/python benchmarks/mri_recipe_selection.py
 	$(BIN)/python benchmarks/fer_recipe_selection.py
-	$(BIN)/python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,1500,2000,3000,4000,5000
+	$(BIN)/python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,1500
 	$(BIN)/python benchmarks/pfn_selection.py
 
 # JupyterLab on notebooks/ with .venv's Python as the kernel (dyplab lab).

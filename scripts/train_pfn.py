@@ -1,10 +1,12 @@
 """Pre-train dyplab's small prior-fitted network (TabularPFN) on synthetic tasks and save the checkpoint.
 
-    python scripts/train_pfn.py                       # the shipped settings (about 40 min on one CPU thread)
+The tasks have 2 to 10 classes (:mod:`dyplab.pfn.prior`); the network outputs logits for up to 10 classes.
+
+    python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,1500
+        # the shipped run (2000 steps, seed 0; 29 min on one shared CPU thread), keeping the network after 1000
+        # and 1500 steps (``<name>_step1000.pt``, ...) for benchmarks/pfn_selection.py, which chooses among them
+        # and copies the chosen one into dyplab/pfn/weights (``--ship``)
     python scripts/train_pfn.py --steps 200 --out /tmp/pfn.pt   # a quick check that it learns
-    python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,2000,3000,4000,5000
-        # the shipped run again, keeping the network after 1000, 2000, ... steps (``<name>_step1000.pt``, ...)
-        # for benchmarks/pfn_selection.py, which chooses the pre-training length among them
 
 Deterministic for a given --seed: one CPU thread, seeded numpy and torch. Writes the checkpoint and, next to it,
 ``<name>.json`` (settings, log and time) and ``<name>.log`` (the printed log). A snapshot at step k is the network

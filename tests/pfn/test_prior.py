@@ -22,6 +22,27 @@ def test_same_seed_same_task_other_seed_other_task():
     assert not np.array_equal(a.X, c.X)
 
 
+def test_several_classes_every_class_in_context_and_labels_permuted():
+    rng = np.random.default_rng(5)
+    counts = np.zeros(6)
+    for _ in range(60):
+        t = sample_task(rng, 200, 6, 120, n_classes=6)
+        assert set(t.y[:120]) == set(range(6)) and len(set(t.y[120:])) >= 2 and t.n_classes == 6
+        counts += np.bincount(t.y, minlength=6)
+    assert counts.min() > 0.5 * counts.mean()  # no class index is systematically rare (labels are permuted)
+    with pytest.raises(ValueError, match="n_classes"):
+        sample_task(rng, 40, 3, 20, n_classes=11)
+
+
+def test_batches_mix_binary_and_multiclass_tasks_with_enough_context_per_class():
+    rng = np.random.default_rng(6)
+    cfg = PriorConfig()
+    ks = [(t.n_classes, t.n_train) for _ in range(60) for t in sample_batch(rng, 768, cfg)]
+    classes = np.array([k for k, _ in ks])
+    assert 0.35 < (classes == 2).mean() < 0.65 and classes.max() == 10 and set(classes) == set(range(2, 11))
+    assert all(k == 2 or n // k >= cfg.min_context_per_class for k, n in ks)
+
+
 def test_both_classes_in_context_and_queries_and_balance_varies():
     rng = np.random.default_rng(1)
     shares = []

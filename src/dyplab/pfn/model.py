@@ -49,10 +49,11 @@ class _Layer(nn.Module):
 
 
 class TabularPFN(nn.Module):
-    """Maps a table ``x`` [B, N, F] whose first ``n_train`` rows are labelled (``y_train`` [B, n_train]) to class
-    logits [B, N - n_train, n_classes] for the other rows."""
+    """Maps a table ``x`` [B, N, F] whose first ``n_train`` rows are labelled (``y_train`` [B, n_train], classes
+    0..k-1 with k <= ``n_classes``) to logits [B, N - n_train, n_classes] for the other rows; a task with k classes
+    uses the first k logits (:func:`task_logits`)."""
 
-    def __init__(self, dim: int = 64, heads: int = 4, layers: int = 4, hidden: int = 128, n_classes: int = 2) -> None:
+    def __init__(self, dim: int = 64, heads: int = 4, layers: int = 4, hidden: int = 128, n_classes: int = 10) -> None:
         super().__init__()
         self.n_classes = n_classes
         self.cell = nn.Linear(1, dim)
@@ -70,3 +71,11 @@ class TabularPFN(nn.Module):
         for layer in self.layers:
             h = layer(h, n_train)
         return self.head(h[:, n_train:, -1])
+
+
+def task_logits(logits: torch.Tensor, n_classes: torch.Tensor | int) -> torch.Tensor:
+    """Logits [B, Q, C] with the classes a task does not have (index >= its ``n_classes``, one per task [B] or one
+    for all) set to -inf, so that a softmax spreads over the task's own classes only."""
+    k = torch.as_tensor(n_classes, device=logits.device).reshape(-1, 1, 1)
+    absent = torch.arange(logits.shape[-1], device=logits.device).reshape(1, 1, -1) >= k
+    return logits.masked_fill(absent, float("-inf"))

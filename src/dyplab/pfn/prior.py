@@ -1,12 +1,14 @@
-"""A synthetic prior of binary classification tasks: random structural causal models built from MLPs.
+"""A synthetic prior of classification tasks (2 to 10 classes): random structural causal models built from MLPs.
 
 Half of the tasks are drawn as in Hollmann et al. (2023): random root causes flow through a random, sparse MLP
 with a random activation and noise; features and the target are read off randomly chosen nodes of that graph.
 The other half are near-linear: correlated Gaussian features, a sparse weight vector and a logistic link with an
 occasional smooth non-linearity (the shape many clinical tables have). In both, some features are warped (heavy
-tails) or discretised (0/1 flags, few levels), and the target is cut at a random quantile into two classes, with
-a little label noise. The network learns to classify *any* such table from
-its labelled rows, which is what in-context learning on a real table relies on.
+tails) or discretised (0/1 flags, few levels). Half of the tasks are binary (a latent score cut at a random
+quantile); the others have 3 to 10 classes, made either by cutting the latent score at several random quantiles
+(ordered classes, like disease grades) or by the argmax of several outputs of the causal model (unordered classes,
+like cell types). Class labels are permuted at random and a little label noise is added. The network learns to
+classify *any* such table from its labelled rows, which is what in-context learning on a real table relies on.
 """
 
 from __future__ import annotations
@@ -41,15 +43,20 @@ class PriorConfig:
     linear_share: float = 0.5
     min_train_fraction: float = 0.4
     max_train_fraction: float = 0.8
+    max_classes: int = 10
+    binary_share: float = 0.5
+    min_context_per_class: int = 3
 
 
 @dataclass
 class Task:
-    """One synthetic table: ``X`` [n, f] float32, ``y`` [n] int64 in {0, 1}, the first ``n_train`` rows are the context."""
+    """One synthetic table: ``X`` [n, f] float32, ``y`` [n] int64 in {0, ..., n_classes - 1}; the first ``n_train``
+    rows are the context (every class occurs there)."""
 
     X: np.ndarray
     y: np.ndarray
     n_train: int
+    n_classes: int = 2
 
 
 def _scm_nodes(rng: np.random.Generator, n: int, n_needed: int, cfg: PriorConfig) -> np.ndarray:
@@ -94,11 +101,9 @@ def _warp(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _linear_values(rng: np.random.Generator, n: int, n_features: int) -> np.ndarray:
-    """[n, n_features + 1]: correlated Gaussian features and, in the first column, a (mostly) linear score."""
-    mix = rng.normal(size=(n_features, n_features)) * rng.uniform(0.0, 0.8) + np.eye(n_features)
-    X = rng.normal(size=(n, n_features)) @ mix
-    X = X / X.std(axis=0)
+def _linear_score(rng: np.random.Generator, X: np.ndarray) -> np.ndarray:
+    """A sparse, mostly linear score of the columns of ``X`` with logistic noise."""
+    n, n_features = X.shape
     k = int(rng.integers(1, n_features + 1))
     w = np.zeros(n_features)
     w[rng.choice(n_features, k, replace=False)] = rng.normal(size=k)
@@ -109,50 +114,90 @@ def _linear_values(rng: np.random.Generator, n: int, n_features: int) -> np.ndar
     if rng.random() < 0.2:
         j = int(rng.integers(n_features))
         score = score + rng.normal() * 0.5 * X[:, j] ** 2
-    score = score * rng.uniform(1.0, 6.0) + rng.logistic(size=n)
-    return np.concatenate([score[:, None], X], axis=1)
+    return score * rng.uniform(1.0, 6.0) + rng.logistic(size=n)
 
 
-def sample_task(rng: np.random.Generator, n_rows: int, n_features: int, n_train: int, cfg: PriorConfig = PriorConfig()) -> Task:
-    """Draw one task with exactly ``n_rows`` rows, ``n_features`` features and both classes among the context and query rows."""
+def _linear_values(rng: np.random.Generator, n: int, n_features: int, n_scores: int = 1) -> np.ndarray:
+    """[n, n_scores + n_features]: ``n_scores`` (mostly) linear scores, then correlated Gaussian features."""
+    mix = rng.normal(size=(n_features, n_features)) * rng.uniform(0.0, 0.8) + np.eye(n_features)
+    X = rng.normal(size=(n, n_features)) @ mix
+    X = X / X.std(axis=0)
+    scores = np.stack([_linear_score(rng, X) for _ in range(n_scores)], axis=1)
+    return np.concatenate([scores, X], axis=1)
+
+
+def _labels(rng: np.random.Generator, scores: np.ndarray, n_classes: int) -> np.ndarray:
+    """Classes 0..n_classes-1 from latent scores [n, s]: binary or ordered (column 0 cut at random quantiles) when
+    ``s == 1``, unordered (argmax of the standardised, randomly shifted columns) otherwise."""
+    if scores.shape[1] == 1:
+        target = scores[:, 0]
+        if n_classes == 2:
+            cuts = [rng.uniform(0.2, 0.8)]
+        else:  # class shares from a Dirichlet: unequal but no class vanishingly small
+            cuts = np.cumsum(rng.dirichlet(np.full(n_classes, 2.0)))[:-1]
+        return np.searchsorted(np.quantile(target, cuts), target, side="right").astype(np.int64)
+    z = (scores - scores.mean(axis=0)) / (scores.std(axis=0) + 1e-8)
+    return np.argmax(z + rng.normal(scale=0.5, size=scores.shape[1]), axis=1).astype(np.int64)
+
+
+def sample_task(rng: np.random.Generator, n_rows: int, n_features: int, n_train: int, cfg: PriorConfig = PriorConfig(),
+                n_classes: int = 2) -> Task:
+    """Draw one task with exactly ``n_rows`` rows, ``n_features`` features and ``n_classes`` classes, every class
+    among the context rows and at least two classes among the query rows."""
     if not 2 <= n_train <= n_rows - 2:
         raise ValueError(f"n_train={n_train} must leave at least 2 rows on each side of {n_rows}")
+    if not 2 <= n_classes <= min(cfg.max_classes, n_train):
+        raise ValueError(f"n_classes={n_classes} must be between 2 and min(max_classes={cfg.max_classes}, n_train={n_train})")
     for _ in range(20):
+        n_scores = 1 if n_classes == 2 or rng.random() < 0.5 else n_classes
         if rng.random() < cfg.linear_share:
-            values = _linear_values(rng, n_rows, n_features)
-            cols = np.arange(n_features + 1)
+            values = _linear_values(rng, n_rows, n_features, n_scores)
+            cols = np.arange(n_features + n_scores)
         else:
-            values = _scm_nodes(rng, n_rows, n_features + 1, cfg)
+            values = _scm_nodes(rng, n_rows, n_features + n_scores, cfg)
             values = values[:, np.std(values, axis=0) > 1e-6] if np.any(np.std(values, axis=0) > 1e-6) else values
-            if values.shape[1] < n_features + 1:
+            if values.shape[1] < n_features + n_scores:
                 continue
-            cols = rng.permutation(values.shape[1])[: n_features + 1]
-        target = values[:, cols[0]]
-        y = (target > np.quantile(target, rng.uniform(0.2, 0.8))).astype(np.int64)
+            cols = rng.permutation(values.shape[1])[: n_features + n_scores]
+        target = values[:, cols[:n_scores]]
+        if not (np.isfinite(target).all()):
+            continue
+        y = _labels(rng, target, n_classes)
         flip = rng.random(n_rows) < rng.uniform(0.0, cfg.max_label_flip)
-        y[flip] = 1 - y[flip]
-        if rng.random() < 0.5:
-            y = 1 - y
-        X = _warp(rng, values[:, cols[1:]])
-        if not (np.isfinite(X).all() and np.isfinite(target).all()) or np.abs(X).max() > 1e30:
+        y[flip] = rng.integers(n_classes, size=int(flip.sum()))
+        y = rng.permutation(n_classes)[y]  # no class index means anything
+        X = _warp(rng, values[:, cols[n_scores:]])
+        if not np.isfinite(X).all() or np.abs(X).max() > 1e30:
             continue  # a numerically broken draw (overflow): draw again
         perm = rng.permutation(n_rows)
         X, y = X[perm], y[perm]
-        if len(np.unique(y[:n_train])) == 2 and len(np.unique(y[n_train:])) == 2:
-            return Task(X.astype(np.float32), y, n_train)
-    # fall back: a near-linear task (finite by construction) with both classes forced into both parts
+        if len(np.unique(y[:n_train])) == n_classes and len(np.unique(y[n_train:])) >= 2:
+            return Task(X.astype(np.float32), y, n_train, n_classes)
+    # fall back: a near-linear task (finite by construction), cut into equal classes, every class forced into the
+    # context and two into the queries
     values = _linear_values(rng, n_rows, n_features)
     X = values[:, 1:]
-    y = (values[:, 0] > np.median(values[:, 0])).astype(np.int64)
-    y[:2] = (0, 1)
+    y = np.searchsorted(np.quantile(values[:, 0], np.arange(1, n_classes) / n_classes), values[:, 0], side="right")
+    y = y.astype(np.int64)
+    y[:n_classes] = np.arange(n_classes)
     y[n_train : n_train + 2] = (0, 1)
-    return Task(X.astype(np.float32), y, n_train)
+    return Task(X.astype(np.float32), y, n_train, n_classes)
+
+
+def draw_n_classes(rng: np.random.Generator, n_train: int, cfg: PriorConfig = PriorConfig()) -> int:
+    """2 with probability ``binary_share``, else uniform on 3..max_classes; at most ``n_train //
+    min_context_per_class`` so that every class has a few context rows."""
+    cap = max(2, min(cfg.max_classes, n_train // cfg.min_context_per_class))
+    if cap == 2 or rng.random() < cfg.binary_share:
+        return 2
+    return int(rng.integers(3, cap + 1))
 
 
 def sample_batch(rng: np.random.Generator, batch_rows: int, cfg: PriorConfig = PriorConfig()) -> list[Task]:
-    """A batch of tasks sharing row count, feature count and context size (about ``batch_rows`` rows in all)."""
+    """A batch of tasks sharing row count, feature count and context size (about ``batch_rows`` rows in all);
+    each task draws its own number of classes."""
     n = int(rng.integers(cfg.min_rows, cfg.max_rows + 1))
     f = int(rng.integers(cfg.min_features, cfg.max_features + 1))
     n_train = int(np.clip(round(n * rng.uniform(cfg.min_train_fraction, cfg.max_train_fraction)), 2, n - 2))
     b = max(1, batch_rows // n)
-    return [sample_task(rng, n, f, n_train, cfg) for _ in range(b)]
+    return [sample_task(rng, n, f, n_train, cfg, draw_n_classes(rng, n_train, cfg)) for _ in range(b)]

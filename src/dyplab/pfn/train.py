@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from . import preprocess
-from .model import TabularPFN
+from .model import TabularPFN, task_logits
 from .prior import PriorConfig, sample_batch
 
 
@@ -21,7 +21,7 @@ class TrainConfig:
     """Everything that decides a pre-training run (stored in the checkpoint and the log)."""
 
     seed: int = 0
-    steps: int = 6000
+    steps: int = 2000
     batch_rows: int = 768
     lr: float = 1.5e-3
     weight_decay: float = 0.01
@@ -30,15 +30,18 @@ class TrainConfig:
     heads: int = 4
     layers: int = 3
     hidden: int = 96
+    n_classes: int = 10
     log_every: int = 50
     prior: PriorConfig = field(default_factory=PriorConfig)
 
     def model_kwargs(self) -> dict:
-        return {"dim": self.dim, "heads": self.heads, "layers": self.layers, "hidden": self.hidden, "n_classes": 2}
+        return {"dim": self.dim, "heads": self.heads, "layers": self.layers, "hidden": self.hidden,
+                "n_classes": self.n_classes}
 
 
-def batch_tensors(tasks: list, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Preprocess each task with its context statistics (a random method per task) and stack: x, y_train, y_query."""
+def batch_tensors(tasks: list, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Preprocess each task with its context statistics (a random method per task) and stack: x, y_train, y_query
+    and the tasks' class counts [B]."""
     xs = []
     for t in tasks:
         method = "rank" if rng.random() < 0.5 else "standard"
@@ -47,7 +50,8 @@ def batch_tensors(tasks: list, rng: np.random.Generator) -> tuple[torch.Tensor, 
     x = torch.from_numpy(np.stack(xs))
     y = torch.from_numpy(np.stack([t.y for t in tasks]))
     n_train = tasks[0].n_train
-    return x, y[:, :n_train], y[:, n_train:]
+    k = torch.tensor([t.n_classes for t in tasks])
+    return x, y[:, :n_train], y[:, n_train:], k
 
 
 def _lr_factor(step: int, cfg: TrainConfig) -> float:
@@ -71,9 +75,9 @@ def pretrain(cfg: TrainConfig, log=print, on_log=None) -> tuple[TabularPFN, list
     rows: list[dict] = []
     loss_sum, acc_sum, count, start = 0.0, 0.0, 0, time.perf_counter()
     for step in range(cfg.steps):
-        x, y_train, y_query = batch_tensors(sample_batch(rng, cfg.batch_rows, cfg.prior), rng)
-        logits = model(x, y_train)
-        loss = F.cross_entropy(logits.reshape(-1, 2), y_query.reshape(-1))
+        x, y_train, y_query, k = batch_tensors(sample_batch(rng, cfg.batch_rows, cfg.prior), rng)
+        logits = task_logits(model(x, y_train), k)
+        loss = F.cross_entropy(logits.reshape(-1, cfg.n_classes), y_query.reshape(-1))
         if not torch.isfinite(loss):
             raise FloatingPointError(f"pre-training step {step + 1}: the loss is {loss.item()} (a non-finite input "
                                      f"from the prior? {int((~torch.isfinite(x)).sum())} non-finite cells)")
@@ -101,5 +105,5 @@ def save(model: TabularPFN, cfg: TrainConfig, rows: list[dict], path: str | Path
     from .. import checkpoints
 
     settings = asdict(cfg)
-    return checkpoints.save(model, path, model_kwargs=cfg.model_kwargs(), class_names=["0", "1"],
+    return checkpoints.save(model, path, model_kwargs=cfg.model_kwargs(), class_names=[str(c) for c in range(cfg.n_classes)],
                             settings=settings, log=rows, train_seconds=rows[-1]["seconds"] if rows else 0.0)
