@@ -168,6 +168,21 @@ def test_b3_2_without_ca_and_thal_and_without_leakage() -> None:
     fails_with(run_check("B3.2", features=keep, preprocessor=right, X_train=X_train, auc_lr=80, auc_mlp=0.75), "auc_lr")
 
 
+def test_b3_3_variants_without_dropout_and_with_three_layers() -> None:
+    from dyplab.models.tabular import HEART_MLP, TabularMLP
+
+    recipe, n = dict(HEART_MLP), 22
+    no_dropout = TabularMLP(n, **{**recipe, "dropout": 0.0})
+    large = TabularMLP(n, hidden=(128, 64, 32), dropout=0.3)
+    passes(run_check("B3.3", no_dropout=no_dropout, large=large, recipe=recipe, n_features=n))
+    still = TabularMLP(n, **{**recipe, "dropout": 0.3})
+    fails_with(run_check("B3.3", no_dropout=still, large=large, recipe=recipe, n_features=n), "fortsatt dropout")
+    fails_with(run_check("B3.3", no_dropout=no_dropout, large=TabularMLP(n, hidden=(128, 64)), recipe=recipe,
+                         n_features=n), "tre skjulte lag")
+    fails_with(run_check("B3.3", no_dropout=no_dropout, large=TabularMLP(13, hidden=(128, 64, 32)), recipe=recipe,
+                         n_features=n), "forbehandlede kolonnene")
+
+
 def test_b3_4_external_validation_trains_on_cleveland_only() -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
