@@ -33,6 +33,7 @@ WHEEL_ALLOWED = (
     "dyplab/pfn/weights/*.json",
     "dyplab/pfn/weights/*.log",
     "dyplab/course/testsett-logg.csv",  # the test-set ledger: notebooks print its counts
+    "dyplab/course/references.toml",  # the course report's documented references
     f"dyplab-{dyplab.__version__}.dist-info/*",
 )
 
