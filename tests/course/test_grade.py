@@ -85,6 +85,7 @@ def _problems(rows: list[dict], student: str) -> list[str]:
     return [r["message"] for r in rows if r["student"] == student and r["exercise"] == grade.SUBMISSION_ROW]
 
 
+@pytest.mark.notebook
 def test_the_csv_says_what_each_submission_did(graded: dict) -> None:
     rows = graded["rows"]
     assert graded["done"].returncode == 0, graded["done"].stdout[-3000:] + graded["done"].stderr[-3000:]
@@ -119,6 +120,7 @@ def test_the_csv_says_what_each_submission_did(graded: dict) -> None:
     assert _problems(rows, "jon")[0].startswith("ukjent notebook: filnavnet 'Untitled.ipynb'")
 
 
+@pytest.mark.notebook
 def test_no_process_of_a_submission_outlives_the_grading(graded: dict) -> None:
     pids = [int(p) for p in graded["pids"].read_text().split()]
     assert len(pids) == 3, pids  # the sleeper in a session of its own, the kernel, the daemon (double fork, setsid)
@@ -140,6 +142,7 @@ def test_no_process_of_a_submission_outlives_the_grading(graded: dict) -> None:
     assert tagged == []
 
 
+@pytest.mark.notebook
 def test_summary_line_json_and_html(graded: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     out, ids = graded["out"], checks.exercises("A1")
     last = graded["done"].stdout.strip().splitlines()[-1]
