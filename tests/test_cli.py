@@ -59,6 +59,17 @@ def test_verify_all_datasets_ok_from_mirror(tmp_path, monkeypatch, capsys) -> No
     assert len(lines) == 14 and all(" OK " in line for line in lines), lines  # 14 datasets since flowers_256
 
 
+def test_report_rewrites_the_teachers_page(tmp_path, monkeypatch, capsys) -> None:
+    from dyplab import results
+
+    monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path / "results"))
+    results.record("A6", {"cnn_test_accuracy": 0.991})
+    assert cli.main(["report", "--output", str(tmp_path / "reports")]) == 0
+    page = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Kursrapport:" in capsys.readouterr().out
+    assert "99,1" in page  # A6's recorded number, read through DYPLAB_RESULTS_DIR, in Norwegian notation
+
+
 def test_doctor_runs(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("DYPLAB_DATA_DIR", str(tmp_path / "cache"))
     assert cli.main(["doctor"]) == 0

@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     r.add_argument("--no-html", action="store_true", help="skip the HTML export")
     r.set_defaults(func=_run)
+    rep = sub.add_parser("report", help="write the course report reports/index.html again from results/")
+    rep.add_argument("--output", type=Path, default=None, help="reports folder (default: DYPLAB_REPORTS_DIR or reports)")
+    rep.add_argument("--results", type=Path, default=None, help="results folder (default: DYPLAB_RESULTS_DIR or results)")
+    rep.set_defaults(func=_report)
 
     sub.add_parser("doctor", help="versions, device, profile, cache and datasets").set_defaults(func=_doctor)
     a = sub.add_parser("app", help="web app to try the trained models (needs: pip install -e \".[app]\")")
@@ -325,6 +329,14 @@ def _lab(args) -> int:
 
 
 # ----------------------------------------------------------------------------- grade
+
+
+def _report(args) -> int:
+    """Rewrite the teacher's page from the recorded results (and the grading summary, when there is one)."""
+    from .course import report
+
+    print(f"Kursrapport: {report.write_index(args.output, args.results)}")
+    return 0
 
 
 def _grade(args) -> int:

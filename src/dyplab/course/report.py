@@ -483,7 +483,7 @@ def render(output_dir: str | Path, results_root: str | Path | None = None, targe
     """The HTML of the report for ``output_dir`` (runs and benchmarks), ``results_root`` (metrics, grading) and
     ``targets`` (the validation targets; default :func:`targets_dir`)."""
     output_dir = Path(output_dir)
-    root = Path(results_root) if results_root is not None else Path("results")
+    root = Path(results_root) if results_root is not None else Path(os.environ.get("DYPLAB_RESULTS_DIR", "results"))
     targets = Path(targets) if targets is not None else targets_dir()
     runs = load_runs(output_dir)
     names = _notebook_names()
