@@ -32,6 +32,15 @@ def test_committed_without_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_cell_has_a_unique_id(path: Path) -> None:
+    """nbformat 4.5 cell ids: a cell added by a script without one makes nbformat warn (and later fail)."""
+    ids = [c.get("id") for c in _cells(path)]
+    missing = [i for i, cell_id in enumerate(ids) if not cell_id]
+    assert not missing, f"{path.name}: cells {missing} have no id"
+    assert len(set(ids)) == len(ids), f"{path.name}: cell ids repeat"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_opening_follows_the_convention(path: Path) -> None:
     cells = _cells(path)
     title = _source(cells[0])
