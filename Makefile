@@ -49,7 +49,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/mri_recipe_selection.py
 	$(BIN)/python benchmarks/fer_recipe_selection.py
 	$(BIN)/python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,1500
-	$(BIN)/python benchmarks/pfn_selection.py
+	mkdir -p results/pfn_candidates && git show 95dfb5f:src/dyplab/pfn/weights/tabular_pfn.pt > results/pfn_candidates/binary_v1.pt
+	$(BIN)/python benchmarks/pfn_selection.py --also results/pfn_candidates/binary_v1.pt
 
 # JupyterLab on notebooks/ with .venv's Python as the kernel (dyplab lab).
 lab: $(STAMP)

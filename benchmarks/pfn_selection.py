@@ -1,22 +1,32 @@
-"""Benchmark: choose the PFN's pre-training length and feature cap without the six tables F1 and F2 report.
+"""Benchmark: choose the PFN's pre-training length, feature cap, context size and number of forward passes without
+the six tables F1 and F2 report.
 
-Candidates: the networks kept along one pre-training run (``scripts/train_pfn.py --snapshots``; a snapshot at step
-k is that run's network after k steps, the last one is the full run) × feature caps ``max_features``. Each is scored
-on development tables and held-out prior draws only (:mod:`dyplab.pfn.selection`: wine, iris, diabetes, digits 3/8,
-Cleveland heart disease; 2-24 and 30-80-feature prior draws with an unused seed). Parkinson, breast cancer, DARWIN,
-glioma and the Bonn EEG tables are never loaded. It prints every candidate's scores, the choice, and whether the
-choice is what dyplab ships (the weights in ``dyplab/pfn/weights`` and ``PFNClassifier(max_features=None)``).
+Candidates are scored on development tables and held-out prior draws only (:mod:`dyplab.pfn.selection`: wine,
+iris, digits, diabetes made binary, Cleveland heart disease 0-4; 2-24 and 30-80-feature prior draws with 2-10
+classes and an unused seed). Parkinson, breast cancer, DARWIN, glioma and the Bonn EEG tables are never loaded.
 
-History (issue 20): the shipped settings (24 features, 6,000 steps) were first chosen after the six evaluation
-tables had missed the target with 8 features and 1,000 steps. This script re-makes both choices on other data.
+The search changes one setting at a time (the CPU is shared, so the grid is small):
 
-    python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,1500,2000,3000,4000,5000
-    python benchmarks/pfn_selection.py                    # about 10-20 minutes on one thread
-    python benchmarks/pfn_selection.py --quick            # 2 × 3 folds, 10 prior draws: a smoke run
-    python benchmarks/pfn_selection.py --score-only       # score the snapshots written so far (while training runs)
+1. the pre-training length: the networks kept along one pre-training run (``scripts/train_pfn.py --snapshots``; a
+   snapshot at step k is that run's network after k steps, the last one is the full run), and any finished network
+   given with ``--also`` (here the earlier binary network, 6000 steps, which handles several classes through
+   output codes), with the starting values of the other settings;
+2. ``max_features`` (12 or 24 columns per forward pass), 3. ``max_context`` (256 or 512 context rows),
+   4. ``n_estimators`` (4 or 8 forward passes), each with the best values found so far.
 
-Scores are kept per candidate (keyed by the weights' sha256) in ``<snapshots>/selection_scores.json``, so a run can
-be repeated while the pre-training is still writing snapshots and only scores what is new.
+The model width (48) is not searched: one pre-training run is what the CPU budget allows.
+It prints every candidate's scores and the choice, writes the record ``dyplab/pfn/weights/selection.json``
+(F1 and F2 print it) and says whether the choice is what dyplab ships (the weights in ``dyplab/pfn/weights`` and
+``PFNClassifier()``'s defaults). ``--ship`` copies the chosen snapshot into ``dyplab/pfn/weights`` (the defaults
+in ``PFNClassifier`` are code: set them to the choice by hand).
+
+    python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,1500
+    git show 95dfb5f:src/dyplab/pfn/weights/tabular_pfn.pt > results/pfn_candidates/binary_v1.pt
+    python benchmarks/pfn_selection.py --also results/pfn_candidates/binary_v1.pt   # about 15 min, one shared thread
+    python benchmarks/pfn_selection.py --quick            # 3 folds, 6 prior draws: a smoke run
+
+Scores are kept per candidate (keyed by the weights' sha256 and the settings) in
+``<snapshots>/selection_scores.json``, so a repeated run only scores what is new.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import datetime
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -39,24 +50,32 @@ from dyplab.pfn import selection
 from dyplab.pfn.classifier import WEIGHTS, PFNClassifier, load_pretrained
 
 ROOT = Path(__file__).resolve().parents[1]
-CAPS = (4, 8, 12, 16, 24)
-N_ESTIMATORS = 4  # as F1/F2's class profile
+START = {"max_features": 24, "max_context": 512, "n_estimators": 4}
+"""Values of the inference settings while the pre-training length is chosen."""
+GRID = {"max_features": (12, 24), "max_context": (256, 512), "n_estimators": (4, 8)}
+"""The values tried for each inference setting, in this order, after the pre-training length."""
 
 
-def snapshots(folder: Path) -> tuple[dict[int, Path], dict]:
-    """``{step: path}`` of the run's ``<name>_step<k>.pt`` files and of its final ``<name>.pt`` if the run finished,
-    and the run's latest metadata (settings and log so far). ``<name>.pt`` of an unfinished run is an intermediate
-    save: it is read for the log but is not a candidate."""
+def snapshots(folder: Path, also: list[Path] = ()) -> dict[int, Path]:
+    """``{step: path}`` of the run's ``<name>_step<k>.pt`` files and of its final ``<name>.pt`` if the run finished
+    (an unfinished run's ``<name>.pt`` is an intermediate save, not a candidate)."""
     found = {int(m.group(1)): p for p in folder.glob("*_step*.pt") if (m := re.search(r"_step(\d+)\.pt$", p.name))}
-    metas = [checkpoints.load(p).meta for p in folder.glob("*.pt")]
-    if not metas:
-        raise SystemExit(f"{folder}: no PFN checkpoints. Run first: python scripts/train_pfn.py --out {folder}/tabular_pfn.pt "
-                         "--snapshots 1000,1500,2000,3000,4000,5000")
     for final in folder.glob("*.pt"):
-        last = checkpoints.load(final).meta if "_step" not in final.name else None
-        if last is not None and last["log"] and last["log"][-1]["step"] == last["settings"]["steps"]:
-            found[int(last["settings"]["steps"])] = final
-    return dict(sorted(found.items())), max(metas, key=lambda m: len(m["log"]))
+        if "_step" in final.name:
+            continue
+        meta = checkpoints.load(final).meta
+        if meta["log"] and meta["log"][-1]["step"] == meta["settings"]["steps"]:
+            found[int(meta["settings"]["steps"])] = final
+    for extra in also:
+        meta = checkpoints.load(extra).meta
+        step = int(meta["settings"]["steps"])
+        if step in found:
+            raise SystemExit(f"{extra}: a candidate with {step} steps exists already ({found[step]})")
+        found[step] = extra
+    if not found:
+        raise SystemExit(f"{folder}: no finished PFN checkpoints. Run first: python scripts/train_pfn.py --out "
+                         f"{folder}/tabular_pfn.pt --snapshots 1000,1500")
+    return dict(sorted(found.items()))
 
 
 def same_weights(a: Path, b: Path) -> bool:
@@ -65,104 +84,123 @@ def same_weights(a: Path, b: Path) -> bool:
     return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
 
 
-def same_run_as_shipped(meta: dict, shipped: dict) -> tuple[bool, int]:
-    """Whether a run has the shipped network's settings and the same log (loss and accuracy at every logged step
-    both runs reached): then, being deterministic, its step-k network is the shipped run's step-k network.
-    Returns the verdict and the number of log rows compared."""
-    if meta["settings"] != shipped["settings"]:
-        return False, 0
-    common = min(len(meta["log"]), len(shipped["log"]))
-    same = all(a["step"] == b["step"] and a["loss"] == b["loss"] and a["acc"] == b["acc"]
-               for a, b in zip(meta["log"][:common], shipped["log"][:common]))
-    return same and common > 0, common
+class Scorer:
+    """Scores candidates on one :class:`selection.Setup`, with a resumable cache on disk."""
+
+    def __init__(self, setup: selection.Setup, steps: dict[int, Path], cache_path: Path) -> None:
+        self.setup, self.steps, self.cache_path = setup, steps, cache_path
+        self.cache = json.loads(cache_path.read_text(encoding="utf-8")) if cache_path.exists() else {}
+        self.digest = {k: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for k, p in steps.items()}
+        self.rows: list[dict] = []
+
+    def __call__(self, step: int, max_features: int, max_context: int, n_estimators: int) -> dict:
+        key = f"{step}:{self.digest[step]}:{max_features}:{max_context}:{n_estimators}"
+        if key not in self.cache:
+            start = time.perf_counter()
+            model = PFNClassifier(n_estimators=n_estimators, max_features=max_features, max_context=max_context,
+                                  weights=str(self.steps[step]))
+            self.cache[key] = selection.score(model, self.setup)
+            self.cache_path.write_text(json.dumps(self.cache, indent=1), encoding="utf-8")
+            print(f"  scored steps={step} max_features={max_features} max_context={max_context} "
+                  f"n_estimators={n_estimators} in {time.perf_counter() - start:.0f} s", flush=True)
+        scores = self.cache[key]
+        row = {"steg": step, "max_features": max_features, "max_context": max_context, "n_estimators": n_estimators,
+               **scores, "kriterium": sum(scores.values()) / len(scores)}
+        if row not in self.rows:
+            self.rows.append(row)
+        return row
 
 
-def write_record(scores: pd.DataFrame, best: pd.Series, at_shipped: pd.DataFrame, entries: list[str],
-                 is_shipped: bool, setup: selection.Setup, reproduced_to: int | None = None) -> None:
+def search(score: Scorer, steps: list[int]) -> pd.Series:
+    """One setting at a time: the pre-training length, then each inference setting of :data:`GRID`."""
+    best = dict(START)
+    stage = pd.DataFrame([score(k, **best) for k in steps])
+    best_row = selection.choose(stage)
+    best["step"] = int(best_row["steg"])
+    for name, values in GRID.items():
+        stage = pd.DataFrame([score(**{**best, name: v}) for v in values])
+        best[name] = int(selection.choose(stage)[name])
+    return selection.choose(pd.DataFrame([score(**best)]))
+
+
+def shipped_settings() -> dict[str, int]:
+    """The settings dyplab ships: the shipped weights' pre-training length and ``PFNClassifier()``'s defaults."""
+    default = PFNClassifier()
+    _, pretrained_max = load_pretrained(WEIGHTS)
+    return {"steg": int(checkpoints.load(WEIGHTS).meta["settings"]["steps"]),
+            "max_features": int(min(default.max_features or pretrained_max, pretrained_max)),
+            "max_context": int(default.max_context), "n_estimators": int(default.n_estimators)}
+
+
+def write_record(scores: pd.DataFrame, best: pd.Series, entries: list[str], is_shipped: bool,
+                 setup: selection.Setup, train_seconds: float) -> None:
     """Write the candidates, scores and choice next to the shipped weights (F1 and F2 print them)."""
     def plain(row) -> dict:
-        return {k: (int(v) if k in ("steg", "max_features") else round(float(v), 6)) for k, v in row.items()}
+        return {k: (int(v) if k in selection.SETTINGS else round(float(v), 6)) for k, v in row.items()}
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     record = {"date": datetime.date.today().isoformat(), "commit": commit or None, "entries": entries,
               "sizes": {n: list(d.X.shape) for n, d in setup.tables.items()} | {n: len(t) for n, t in setup.prior.items()},
-              "n_estimators": N_ESTIMATORS, "candidates": [plain(r) for _, r in scores.iterrows()],
-              "choice": plain(best), "shipped": plain(at_shipped.iloc[0]) if len(at_shipped) else None,
-              "is_shipped": bool(is_shipped), "reproduced_to": reproduced_to}
+              "candidates": [plain(r) for _, r in scores.iterrows()], "choice": plain(best),
+              "shipped": shipped_settings(), "is_shipped": bool(is_shipped), "train_seconds": train_seconds}
     selection.RECORD.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {selection.RECORD.relative_to(ROOT)}")
+
+
+def ship(path: Path) -> None:
+    """Copy a chosen checkpoint with its ``.json`` and ``.log`` into ``dyplab/pfn/weights``."""
+    shutil.copyfile(path, WEIGHTS)
+    meta = checkpoints.load(path).meta
+    WEIGHTS.with_suffix(".json").write_text(json.dumps({"settings": meta["settings"], "train_seconds":
+                                                        meta.get("train_seconds"), "torch": torch.__version__,
+                                                        "log": meta["log"]}, indent=1), encoding="utf-8")
+    log = path.with_suffix(".log")
+    if log.exists() and "_step" not in path.name:
+        shutil.copyfile(log, WEIGHTS.with_suffix(".log"))
+    print(f"shipped {path} as {WEIGHTS.relative_to(ROOT)} ({WEIGHTS.stat().st_size / 1e6:.2f} MB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=Path, default=ROOT / "results" / "pfn_pretrain",
                         help="folder with the pre-training run's snapshots")
-    parser.add_argument("--quick", action="store_true", help="2 × 3 folds and 10 prior draws per group (a smoke run)")
-    parser.add_argument("--score-only", action="store_true",
-                        help="score the candidates found so far into the cache; choose nothing, record nothing")
+    parser.add_argument("--quick", action="store_true", help="3 folds and 6 prior draws per group (a smoke run)")
+    parser.add_argument("--ship", action="store_true", help="copy the chosen snapshot into dyplab/pfn/weights")
+    parser.add_argument("--also", type=Path, action="append", default=[],
+                        help="a further finished network to compare (e.g. an earlier pre-training's weights)")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    n_splits, n_repeats, n_prior = (3, 2, 10) if args.quick else (5, 2, 20)
-    steps, run_meta = snapshots(args.snapshots)
-    shipped_meta = checkpoints.load(WEIGHTS).meta
-    shipped_steps = int(shipped_meta["settings"]["steps"])
-    _, shipped_cap = load_pretrained(WEIGHTS)
-    same_run, n_rows = same_run_as_shipped(run_meta, shipped_meta)
-    stand_in = False
-    print(f"This run has the shipped settings and the shipped log on all {n_rows} common log rows: {same_run}")
-    if shipped_steps in steps:
-        identical = same_weights(steps[shipped_steps], WEIGHTS)
-        print(f"Its final {shipped_steps}-step network and the shipped weights are identical tensors: {identical}")
-        same_run = same_run and identical
-    elif same_run:  # an unfinished reproduction: the shipped weights are this run's last network
-        steps[shipped_steps] = WEIGHTS
-        stand_in = True
-        print(f"The run stopped before {shipped_steps} steps; the shipped weights stand in for its final network.")
-    if not same_run:
-        print("WARNING: this run is not a reproduction of the shipped pre-training; the shipped network is not a candidate.")
-    setup = selection.Setup.build(n_splits=n_splits, n_repeats=n_repeats, n_prior=n_prior)
+    n_splits, n_prior = (3, 6) if args.quick else (5, 20)
+    steps = snapshots(args.snapshots, args.also)
+    for k, path in steps.items():
+        kwargs = checkpoints.load(path).meta["model_kwargs"]
+        print(f"network {k} steps: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
+              f"({kwargs['n_classes']} class outputs)")
+    setup = selection.Setup.build(n_splits=n_splits, n_repeats=1, n_prior=n_prior)
     entries = [*setup.tables, *setup.prior]
-    print(f"Development tables: {', '.join(f'{n} {d.X.shape[0]}×{d.X.shape[1]}' for n, d in setup.tables.items())}; "
-          f"{n_repeats} × {n_splits} stratified folds. Prior draws (seed {selection.PRIOR_SEED}): "
+    print(f"Development tables: {', '.join(f'{n} {d.X.shape[0]}×{d.X.shape[1]} ({d.n_classes} klasser)' for n, d in setup.tables.items())}; "
+          f"{n_splits} stratified folds. Prior draws (seed {selection.PRIOR_SEED}, 2-10 classes): "
           f"{', '.join(f'{n}: {len(t)} tables' for n, t in setup.prior.items())}.")
-    print(f"Not used: {', '.join(selection.EVALUATION_TABLES)}. PFN: {N_ESTIMATORS} forward passes per prediction.")
-    print(f"Candidates: pre-training steps {list(steps)} × max_features {list(CAPS)}{' (quick)' if args.quick else ''}")
-    cache_path = args.snapshots / f"selection_scores{'_quick' if args.quick else ''}.json"
-    cache = json.loads(cache_path.read_text(encoding="utf-8")) if cache_path.exists() else {}
-    rows = []
-    for step, path in steps.items():
-        start = time.perf_counter()
-        key = f"{step}:{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"  # scores of these exact weights
-        by_cap: dict[int, dict[str, float]] = {int(c): v for c, v in cache.get(key, {}).items()}
-        for cap in CAPS:
-            if cap not in by_cap:
-                # a cap at or above a table's width changes nothing there: reuse the score of such a cap
-                reuse = {n: by_cap[c][n] for n in entries for c in by_cap if c >= setup.n_features(n)}
-                model = PFNClassifier(n_estimators=N_ESTIMATORS, max_features=cap, weights=str(path))
-                by_cap[cap] = {**reuse, **selection.score(model, setup, [n for n in entries if n not in reuse])}
-                cache[key] = {str(c): v for c, v in by_cap.items()}
-                cache_path.write_text(json.dumps(cache, indent=1), encoding="utf-8")  # resumable
-            rows.append({"steg": step, "max_features": cap, **{n: by_cap[cap][n] for n in entries}})
-        print(f"  {step} steps: scored in {time.perf_counter() - start:.0f} s (scores kept in {cache_path.name})", flush=True)
-    if args.score_only:
-        return
-    scores = pd.DataFrame(rows)
-    scores["kriterium"] = scores[entries].mean(axis=1)
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
+    print(f"Not used: {', '.join(selection.EVALUATION_TABLES)}.")
+    print(f"Candidates: pre-training steps {list(steps)} (with {START}), then one at a time {GRID}"
+          f"{' (quick)' if args.quick else ''}", flush=True)
+    score = Scorer(setup, steps, args.snapshots / f"selection_scores{'_quick' if args.quick else ''}.json")
+    best = search(score, list(steps))
+    scores = pd.DataFrame(score.rows)
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
         print(scores.round(4).to_string(index=False))
-    best = selection.choose(scores)
-    best_steps, best_cap = int(best["steg"]), int(best["max_features"])
-    at_shipped = scores[(scores["steg"] == shipped_steps) & (scores["max_features"] == shipped_cap)]
-    shipped_text = f"{at_shipped['kriterium'].iloc[0]:.4f}" if len(at_shipped) else "not scored"
-    print(f"choice: steps={best_steps} max_features={best_cap} criterion={best['kriterium']:.4f}; "
-          f"shipped: steps={shipped_steps} max_features={shipped_cap} criterion={shipped_text}")
-    is_shipped = best_steps == shipped_steps and best_cap == shipped_cap and same_run
-    print(f"is_shipped={is_shipped}")
+    choice = {k: int(best[k]) for k in selection.SETTINGS}
+    print(f"choice: {choice} criterion={best['kriterium']:.4f}")
+    if args.ship and not args.quick:
+        ship(steps[choice["steg"]])
+    shipped = shipped_settings()
+    is_shipped = choice == shipped and same_weights(steps[choice["steg"]], WEIGHTS)
+    print(f"shipped: {shipped}; is_shipped={is_shipped}")
     if not args.quick:
-        write_record(scores, best, at_shipped, entries, is_shipped, setup,
-                     reproduced_to=int(run_meta["log"][-1]["step"]) if stand_in else None)
-    record_benchmark("pfn_selection", steps=best_steps, max_features=best_cap, criterion=float(best["kriterium"]),
-                     is_shipped=is_shipped, quick=args.quick)
+        meta = checkpoints.load(steps[max(steps)]).meta
+        write_record(scores, best, entries, is_shipped, setup, float(meta.get("train_seconds", 0.0)))
+    record_benchmark("pfn_selection", **choice, criterion=float(best["kriterium"]), is_shipped=is_shipped,
+                     quick=args.quick)
 
 
 if __name__ == "__main__":

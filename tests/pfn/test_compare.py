@@ -65,3 +65,36 @@ def test_shap_names_match_columns_and_find_the_informative_feature():
     np.testing.assert_allclose(table.set_index("feature").loc[order, "mean_abs_shap"], np.abs(values).mean(0))
     with pytest.raises(ValueError, match="same columns"):
         shap_table(lambda a: a[:, 0], frame.iloc[:5, ::-1], frame.iloc[:5])
+
+
+def test_pfn_vs_best_gives_a_paired_interval_per_table():
+    from sklearn.dummy import DummyClassifier
+
+    X, y = make_classification(n_samples=150, n_features=5, random_state=1)
+    folds = splits.repeated_folds(y, n_splits=3, n_repeats=1)
+    models = {"lr": LogisticRegression(), compare.PFN_NAME: DummyClassifier(strategy="prior")}
+    keep: dict = {}
+    summary = compare.run_table("t", X, y, folds, 3, models, n_boot=50, keep=keep)
+    verdict = compare.pfn_vs_best(summary, oofs=keep, n_boot=50)
+    row = verdict.iloc[0]
+    assert row["ki_lav"] <= row["parvis_diff"] <= row["ki_høy"] < 0  # a constant score loses to a real model
+    assert "intervallet ligger under 0" in compare.verdict_sentences(verdict)[0]
+    lines = compare.six_table_goal({"a": 0.01, "b": -0.03})
+    assert "-0.010" in lines[0] and "IKKE nådd" in lines[0] and "b -0.030" in lines[0]
+
+
+def test_multiclass_comparison_metrics_and_paired_differences():
+    from sklearn.dummy import DummyClassifier
+
+    X, y = make_classification(n_samples=180, n_features=6, n_informative=4, n_classes=3, random_state=0)
+    X[::9, 0] = np.nan  # imputed inside the folds
+    folds = splits.repeated_folds(y, n_splits=3, n_repeats=1)
+    models = {"lr": LogisticRegression(max_iter=1000), compare.PFN_NAME: DummyClassifier(strategy="prior")}
+    summary, paired = compare.multiclass_comparison(X, y, folds, models, n_boot=50)
+    assert list(summary["modell"]) == ["lr", compare.PFN_NAME]  # best log-loss first
+    dummy = summary.iloc[1]
+    assert dummy["auc_ovr_makro"] == pytest.approx(0.5) and dummy["log_loss"] == pytest.approx(np.log(3), abs=0.02)
+    assert summary.iloc[0]["auc_ovr_makro"] > 0.75
+    by = paired.set_index("mål")
+    assert by.loc["log_loss", "ki_lav"] > 0 and by.loc["auc_ovr_makro", "ki_høy"] < 0
+    assert set(by["beste_baseline"]) == {"lr"}

@@ -22,15 +22,16 @@ def _script(name: str):
 
 
 @pytest.mark.mirror
-def test_dev_tables_are_binary_and_none_of_the_evaluation_tables(mirror):
+def test_dev_tables_are_multiclass_and_none_of_the_evaluation_tables(mirror):
     tables = selection.dev_tables()
-    assert set(tables) == {"wine", "iris", "diabetes", "digits 3/8", "heart"}
+    assert set(tables) == {"wine", "iris", "digits", "diabetes", "heart 0-4"}
     assert not {n.lower() for n in tables} & {n.lower() for n in selection.EVALUATION_TABLES}
-    for name, data in tables.items():
-        assert set(np.unique(data.y)) == {0, 1}, name
-        assert len(data.X) == len(data.y)
-    assert tables["digits 3/8"].X.shape[1] == 64  # wider than the pre-training maximum: the cap matters
-    assert tables["heart"].X.isna().any().any()  # imputed inside the folds by score_table
+    classes = {name: set(np.unique(data.y)) for name, data in tables.items()}
+    assert classes == {"wine": {0, 1, 2}, "iris": {0, 1, 2}, "digits": set(range(10)), "diabetes": {0, 1},
+                       "heart 0-4": set(range(5))}
+    assert all(len(d.X) == len(d.y) for d in tables.values())
+    assert tables["digits"].X.shape[1] == 64  # wider than the pre-training maximum: the cap matters
+    assert tables["heart 0-4"].X.isna().any().any()  # imputed inside the folds by score_table
 
 
 def test_prior_draws_are_reproducible_in_range_and_refuse_a_training_seed():
@@ -39,7 +40,8 @@ def test_prior_draws_are_reproducible_in_range_and_refuse_a_training_seed():
     assert all(np.array_equal(s.X, t.X) and np.array_equal(s.y, t.y) for s, t in zip(a, b))
     for t in a:
         assert 30 <= t.X.shape[1] <= 40 and 100 <= len(t.y) <= 500
-        assert set(t.y[: t.n_train]) == {0, 1} and set(t.y[t.n_train :]) == {0, 1}
+        assert set(t.y[: t.n_train]) == set(range(t.n_classes)) and len(set(t.y[t.n_train :])) >= 2
+    assert {t.n_classes for t in selection.prior_draws(20, (30, 80))} - {2}  # several classes too, also when wide
     assert not np.array_equal(a[0].X, selection.prior_draws(1, (30, 40), seed=selection.PRIOR_SEED + 1)[0].X)
     with pytest.raises(ValueError, match="pre-training seed"):
         selection.prior_draws(1, (2, 5), seed=0)
@@ -57,12 +59,14 @@ def test_scores_are_aucs_and_missing_values_are_imputed_in_the_fold():
     assert selection.score_table(LogisticRegression(), noise, folds) < 0.8
     tasks = selection.prior_draws(3, (2, 6))
     assert 0.0 <= selection.score_prior(LogisticRegression(max_iter=2000), tasks) <= 1.0
+    three = LabeledData(X, np.digitize(X["a"], [-0.5, 0.5]), ["lav", "middels", "høy"])
+    assert selection.score_table(LogisticRegression(), three, splits.repeated_folds(three.y, n_splits=3)) > 0.9
 
 
 def test_choose_takes_the_highest_criterion_and_refuses_missing_scores():
-    scores = pd.DataFrame({"steg": [1000, 6000, 6000], "max_features": [24, 8, 24], "kriterium": [0.8, 0.9, 0.85]})
+    scores = pd.DataFrame({"steg": [1000, 2000, 2000], "max_features": [24, 12, 24], "kriterium": [0.8, 0.9, 0.85]})
     best = selection.choose(scores)
-    assert (best["steg"], best["max_features"]) == (6000, 8)
+    assert (best["steg"], best["max_features"]) == (2000, 12)
     with pytest.raises(ValueError, match="no candidates"):
         selection.choose(scores.iloc[:0])
     with pytest.raises(ValueError, match="kriterium"):
@@ -70,7 +74,8 @@ def test_choose_takes_the_highest_criterion_and_refuses_missing_scores():
 
 
 def _record(is_shipped: bool) -> dict:
-    rows = [{"steg": s, "max_features": c, "kriterium": 0.8 + s / 1e5 + c / 1e3} for s in (1000, 6000) for c in (8, 24)]
+    rows = [{"steg": s, "max_features": c, "max_context": 512, "n_estimators": 4, "kriterium": 0.8 + s / 1e5 + c / 1e3}
+            for s in (1000, 2000) for c in (12, 24)]
     return {"date": "2026-12-07", "entries": ["wine", "prior 2-24"], "candidates": rows, "choice": rows[-1],
             "shipped": rows[-1] if is_shipped else rows[1], "is_shipped": is_shipped}
 
@@ -78,14 +83,14 @@ def _record(is_shipped: bool) -> dict:
 def test_record_sentences_come_from_the_record(tmp_path):
     assert "ikke kjørt" in selection.describe_record(None)[0]
     lines = selection.describe_record(_record(True))
-    assert "4 kandidater" in lines[0] and "1000, 6000 steg" in lines[0] and "wine, prior 2-24" in lines[0]
-    assert "Valgt: 6000 steg og høyst 24 egenskaper (kriterium 0.8840)" in lines[1]
-    assert "samme innstillingene" in lines[2]
+    assert "4 kandidater" in lines[0] and "steg [1000, 2000]" in lines[0] and "wine, prior 2-24" in lines[0]
+    assert "Valgt: 2000 steg forhåndstrening, høyst 24 egenskaper og 512 kontekstrader per pass, 4 pass" in lines[1]
+    assert "(kriterium 0.8440)" in lines[1]
+    assert "følger med dyplab" in lines[2]
     assert "IKKE" in selection.describe_record(_record(False))[2]
-    assert "fram til steg 2000" in selection.describe_record({**_record(True), "reproduced_to": 2000})[2]
     path = tmp_path / "selection.json"
     path.write_text(json.dumps(_record(True)), encoding="utf-8")
-    assert selection.load_record(path)["choice"]["steg"] == 6000
+    assert selection.load_record(path)["choice"]["steg"] == 2000
     assert selection.load_record(tmp_path / "none.json") is None
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="selection.json: not valid JSON"):
@@ -100,6 +105,7 @@ def test_shipped_record_if_present_is_valid():
     if record is None:
         pytest.skip("benchmarks/pfn_selection.py has not written a record for the shipped weights")
     assert {r["steg"] for r in record["candidates"]} >= {record["choice"]["steg"]}
+    assert record["is_shipped"] and record["choice"] == {**record["choice"], **record["shipped"]}
     assert all(name.lower() not in {e.lower() for e in selection.EVALUATION_TABLES} for name in record["entries"])
 
 

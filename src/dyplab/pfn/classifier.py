@@ -83,13 +83,14 @@ class PFNClassifier(ClassifierMixin, BaseEstimator):
     table with more than ``max_features`` columns (at most the pre-training maximum) is split into random feature
     subsets, each column used at least once; ``None`` (default) means the largest feature count of pre-training.
     ``max_context`` caps the context size (a random subsample beyond it). ``weights``: a checkpoint path, default
-    the weights shipped with dyplab (pre-trained on tasks with 2 to 10 classes).
+    the weights shipped with dyplab (chosen by ``benchmarks/pfn_selection.py``; ``weights/selection.json`` says
+    which network it is).
 
-    Up to 10 classes (the network's outputs) are predicted directly. More classes are handled with
-    error-correcting output codes, the scheme TabPFN v2 uses for many classes: each ensemble member relabels the
-    classes into at most 10 codes (every pair of classes separated by at least two members), the network
-    predicts a distribution over the codes, and a class's probability is the normalised product over members of
-    the probability of its code.
+    As many classes as the network has outputs (10 for a network pre-trained by today's ``scripts/train_pfn.py``,
+    2 for the earlier binary one) are predicted directly. More classes are handled with error-correcting output
+    codes, the scheme TabPFN v2 uses for many classes: each ensemble member relabels the classes into at most that
+    many codes (every pair of classes separated by at least two members), the network predicts a distribution over
+    the codes, and a class's probability is the normalised product over members of the probability of its code.
     """
 
     _parameter_constraints: dict = {
@@ -101,7 +102,7 @@ class PFNClassifier(ClassifierMixin, BaseEstimator):
         "query_batch": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, n_estimators: int = 8, max_context: int = 512, max_features: int | None = None,
+    def __init__(self, n_estimators: int = 4, max_context: int = 512, max_features: int | None = None,
                  random_state: int | None = 0, weights: str | None = None, query_batch: int = 512) -> None:
         self.n_estimators = n_estimators
         self.max_features = max_features

@@ -1,18 +1,19 @@
 """Choosing the PFN's settings without the evaluation tables: development tables and held-out prior draws.
 
 F1 and F2 report the PFN on six tables (:data:`EVALUATION_TABLES`). Settings of the PFN (the pre-training
-length, the feature cap ``max_features``) must not be chosen on them. This module scores candidate settings on
-other tables only:
+length, the feature cap ``max_features``, the context size ``max_context``, the number of forward passes
+``n_estimators``) must not be chosen on them. This module scores candidate settings on other tables only:
 
-- five small binary tables that ship with scikit-learn or dyplab and are none of the six: wine (cultivar 1 vs the
-  others), iris (versicolor vs virginica), diabetes (progression above the median), digits (3 vs 8, 64 pixel
-  features: the one wide table) and Cleveland heart disease (missing values imputed inside each fold);
-- synthetic tables drawn from the pre-training prior with a seed the pre-training never used, narrow (2-24
-  features) and wide (30-80 features, wider than any pre-training table, so the feature cap matters).
+- five small tables that ship with scikit-learn or dyplab and are none of the six: wine (3 cultivars), iris
+  (3 species), digits (10 digits, 64 pixel features: the one wide table), diabetes (progression above the
+  median: binary) and Cleveland heart disease with the angiographic grade 0-4 (5 classes; missing values
+  imputed inside each fold);
+- synthetic tables drawn from the pre-training prior (2 to 10 classes) with a seed the pre-training never used,
+  narrow (2-24 features) and wide (30-80 features, wider than any pre-training table, so the feature cap matters).
 
-Each real table is scored by the mean fold ROC AUC over repeated stratified folds (the same folds for every
-candidate); each group of prior draws by the mean ROC AUC on the draws' own query rows. The criterion is the
-mean over these seven scores; the highest wins. ``benchmarks/pfn_selection.py`` runs it.
+Each real table is scored by the mean fold ROC AUC (macro one-vs-rest for several classes) over stratified folds
+(the same folds for every candidate); each group of prior draws by the mean ROC AUC on the draws' own query rows.
+The criterion is the mean over these seven scores; the highest wins. ``benchmarks/pfn_selection.py`` runs it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
-from .. import splits
+from .. import metrics, splits
 from ..data import LabeledData
-from .prior import PriorConfig, Task, sample_task
+from .prior import PriorConfig, Task, draw_n_classes, sample_task
 
 EVALUATION_TABLES = ("Parkinson", "Brystkreft", "DARWIN", "Gliom", "EEG A/E", "EEG A/D")
 """The six tables F1 and F2 report; never used to choose a PFN setting."""
@@ -40,31 +40,30 @@ PRIOR_SEED = 20_261_207
 """Seed of the held-out prior draws (pre-training uses seeds 0, 1, ...; this one was never used for it)."""
 
 
-def _binary(X, y, class_names: Sequence[str]) -> LabeledData:
+def _table(X, y, class_names: Sequence[str]) -> LabeledData:
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=np.float64))
     return LabeledData(frame.reset_index(drop=True), np.asarray(y, dtype=np.int64), list(class_names))
 
 
 def dev_tables() -> dict[str, LabeledData]:
-    """The five development tables (binary, none of :data:`EVALUATION_TABLES`); heart has NaN (impute in the fold)."""
+    """The five development tables (none of :data:`EVALUATION_TABLES`); heart has NaN (impute in the fold)."""
     from sklearn.datasets import load_diabetes, load_digits, load_iris, load_wine
 
     from ..data import heart
 
     out: dict[str, LabeledData] = {}
     wine = load_wine(as_frame=True)
-    out["wine"] = _binary(wine.data, wine.target.to_numpy() == 0, ["kultivar 2-3", "kultivar 1"])
+    out["wine"] = _table(wine.data, wine.target, [f"kultivar {c + 1}" for c in range(3)])
     iris = load_iris(as_frame=True)
-    keep = iris.target.to_numpy() > 0
-    out["iris"] = _binary(iris.data[keep], iris.target.to_numpy()[keep] == 2, ["versicolor", "virginica"])
+    out["iris"] = _table(iris.data, iris.target, list(iris.target_names))
+    digits = load_digits()
+    out["digits"] = _table(digits.data, digits.target, [str(d) for d in range(10)])
     diabetes = load_diabetes(as_frame=True)
     target = diabetes.target.to_numpy()
-    out["diabetes"] = _binary(diabetes.data, target > np.median(target), ["lav progresjon", "høy progresjon"])
-    digits = load_digits()
-    keep = np.isin(digits.target, (3, 8))
-    out["digits 3/8"] = _binary(digits.data[keep], digits.target[keep] == 8, ["3", "8"])
+    out["diabetes"] = _table(diabetes.data, target > np.median(target), ["lav progresjon", "høy progresjon"])
     frame = heart.load("cleveland")
-    out["heart"] = _binary(frame[list(heart.FEATURES)], frame["target"], ["frisk", "hjertesykdom"])
+    out["heart 0-4"] = _table(frame[list(heart.FEATURES)], frame["grade"].astype("int64"),
+                              [f"grad {g}" for g in range(5)])
     clash = set(out) & {t.lower() for t in EVALUATION_TABLES}
     if clash:
         raise RuntimeError(f"development tables overlap the evaluation tables: {sorted(clash)}")
@@ -74,21 +73,26 @@ def dev_tables() -> dict[str, LabeledData]:
 def prior_draws(n_tasks: int, features: tuple[int, int], *, seed: int = PRIOR_SEED,
                 cfg: PriorConfig | None = None) -> list[Task]:
     """``n_tasks`` synthetic tables from the pre-training prior with ``features[0]..features[1]`` columns
-    (inclusive), 100-500 rows and 40-80 % of them as context, drawn with ``seed`` (the causal graphs' width limit
-    is raised to fit wide tables)."""
+    (inclusive), 100-500 rows, 40-80 % of them as context and 2 to 10 classes as in pre-training, drawn with
+    ``seed`` (the causal graphs' width limit is raised to fit wide tables)."""
     if seed < 1000:
         raise ValueError(f"seed {seed} may be a pre-training seed; use a held-out seed (>= 1000)")
     cfg = cfg or PriorConfig()
     # a one-layer causal graph needs a layer as wide as the table; widen it for tables wider than pre-training's
-    cfg = replace(cfg, max_width=max(cfg.max_width, features[1] + 2))
+    cfg = replace(cfg, max_width=max(cfg.max_width, features[1] + cfg.max_classes + 2))
     rng = np.random.default_rng(seed)
     tasks = []
     for _ in range(n_tasks):
         n = int(rng.integers(100, cfg.max_rows + 1))
         f = int(rng.integers(features[0], features[1] + 1))
         n_train = int(round(n * rng.uniform(cfg.min_train_fraction, cfg.max_train_fraction)))
-        tasks.append(sample_task(rng, n, f, n_train, cfg))
+        tasks.append(sample_task(rng, n, f, n_train, cfg, draw_n_classes(rng, n_train, cfg)))
     return tasks
+
+
+def _auc(y: np.ndarray, proba: np.ndarray) -> float:
+    """ROC AUC: binary, or macro one-vs-rest over the classes present (:func:`dyplab.metrics.roc_auc`)."""
+    return metrics.roc_auc(y, proba[:, 1] if proba.shape[1] == 2 else proba)
 
 
 def score_prior(model, tasks: Sequence[Task]) -> float:
@@ -98,20 +102,24 @@ def score_prior(model, tasks: Sequence[Task]) -> float:
     aucs = []
     for t in tasks:
         est = clone(model).fit(t.X[: t.n_train], t.y[: t.n_train])
-        aucs.append(roc_auc_score(t.y[t.n_train :], est.predict_proba(t.X[t.n_train :])[:, 1]))
+        aucs.append(_auc(t.y[t.n_train :], est.predict_proba(t.X[t.n_train :])))
     return float(np.mean(aucs))
 
 
 def score_table(model, data: LabeledData, folds) -> float:
-    """Mean fold ROC AUC of ``model`` on ``data`` over ``folds`` (missing values imputed inside each fold)."""
+    """Mean fold ROC AUC (macro one-vs-rest for several classes) of ``model`` on ``data`` over ``folds``
+    (missing values imputed inside each fold)."""
+    from sklearn.base import clone
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
 
-    from .compare import cross_validate
-
     est = make_pipeline(SimpleImputer(strategy="median"), model) if data.X.isna().any().any() else model
-    per_fold, _ = cross_validate({"m": est}, data.X, data.y, folds, len(folds))
-    return float(per_fold["auc"].mean())
+    X = data.X.to_numpy(dtype=np.float64)
+    aucs = []
+    for tr, te in folds:
+        fitted = clone(est).fit(X[tr], data.y[tr])
+        aucs.append(_auc(data.y[te], fitted.predict_proba(X[te])))
+    return float(np.mean(aucs))
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ class Setup:
     prior: dict[str, list[Task]]
 
     @classmethod
-    def build(cls, *, n_splits: int = 5, n_repeats: int = 2, n_prior: int = 40, seed: int = 42) -> Setup:
+    def build(cls, *, n_splits: int = 5, n_repeats: int = 1, n_prior: int = 20, seed: int = 42) -> Setup:
         """Development tables with ``n_repeats`` × ``n_splits`` stratified folds and two groups of prior draws."""
         tables = dev_tables()
         folds = {name: splits.repeated_folds(d.y, n_splits=n_splits, n_repeats=n_repeats, seed=seed)
@@ -150,6 +158,10 @@ def score(model, setup: Setup, names: Sequence[str] | None = None) -> dict[str, 
     return out
 
 
+SETTINGS = ("steg", "max_features", "max_context", "n_estimators")
+"""The settings a candidate is made of (columns of the candidate table and keys of the record's choice)."""
+
+
 def choose(scores: pd.DataFrame, criterion: str = "kriterium") -> pd.Series:
     """The row with the highest ``criterion`` (the first such row if several tie exactly)."""
     if scores.empty:
@@ -174,26 +186,25 @@ def load_record(path: str | Path = RECORD) -> dict | None:
     return record
 
 
+def _setting_text(row: dict) -> str:
+    return (f"{int(row['steg'])} steg forhåndstrening, høyst {int(row['max_features'])} egenskaper og "
+            f"{int(row['max_context'])} kontekstrader per pass, {int(row['n_estimators'])} pass")
+
+
 def describe_record(record: dict | None) -> list[str]:
     """Norwegian sentences, generated from the record, about how the PFN's settings were chosen."""
     if record is None:
         return ["Utvalgsskriptet benchmarks/pfn_selection.py er ikke kjørt for disse vektene; innstillingene er "
                 "ikke valgt på utviklingstabeller."]
-    c, s = record["choice"], record["shipped"]
-    steps = sorted({int(r["steg"]) for r in record["candidates"]})
-    caps = sorted({int(r["max_features"]) for r in record["candidates"]})
+    c = record["choice"]
+    values = {k: sorted({int(r[k]) for r in record["candidates"]}) for k in SETTINGS}
     lines = [f"Utvalg (benchmarks/pfn_selection.py, {record.get('date', '?')}): {len(record['candidates'])} kandidater "
-             f"(forhåndstrening {', '.join(map(str, steps))} steg × høyst {', '.join(map(str, caps))} egenskaper per pass), "
-             f"målt på {', '.join(record['entries'])} – ingen av de seks tabellene i F1 og F2.",
-             f"Valgt: {c['steg']} steg og høyst {c['max_features']} egenskaper (kriterium {c['kriterium']:.4f}); "
-             + (f"vektene som følger med: {s['steg']} steg og høyst {s['max_features']} egenskaper "
-                f"(kriterium {s['kriterium']:.4f})." if s else "vektene som følger med, var ikke blant kandidatene.")]
-    if record.get("reproduced_to"):
-        lines.append(f"De kortere kandidatene er mellomstadier av en ny kjøring av den samme forhåndstreningen (samme "
-                     f"logg som vektene som følger med, steg for steg, fram til steg {record['reproduced_to']}); "
-                     f"den lengste er vektene som følger med.")
+             f"(steg {values['steg']}, max_features {values['max_features']}, max_context {values['max_context']}, "
+             f"n_estimators {values['n_estimators']}, én innstilling om gangen), målt på {', '.join(record['entries'])} "
+             f"– ingen av de seks tabellene i F1 og F2.",
+             f"Valgt: {_setting_text(c)} (kriterium {c['kriterium']:.4f})."]
     if record["is_shipped"]:
-        lines.append("Utvalget på utviklingstabellene valgte altså de samme innstillingene som følger med dyplab.")
+        lines.append("Dette er innstillingene som følger med dyplab (vektene og standardverdiene i PFNClassifier).")
     else:
         lines.append("Utvalget valgte IKKE innstillingene som følger med dyplab; se lærerveiledningen.")
     return lines
