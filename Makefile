@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ecg_recipe_selection.py
 	$(BIN)/python benchmarks/flowers_cnn.py --original-epochs 2
 	$(BIN)/python benchmarks/fer_cnn.py
+	$(BIN)/python benchmarks/grade_20.py
 	# Recipe selection: each script reads training and validation data only and prints candidates and choice.
 	$(BIN)/python benchmarks/mnist_recipe_selection.py
 	$(BIN)/python benchmarks/heart_recipe_selection.py
