@@ -255,3 +255,89 @@ def test_e3_3_grad_cam_for_two_classes() -> None:
     fails("E3.3", "targets skal være to forskjellige klassenumre", maps=maps, targets=[5, 5])
     fails("E3.3", "maps skal ha formen (2, 48, 48)", maps=maps[:, ::8, ::8], targets=[5, 3])   # 6 × 6, not upsampled
     fails("E3.3", "Kartene skal ha verdier mellom 0 og 1", maps=maps * 255, targets=[5, 3])
+
+
+# ---------------------------------------------------------------- F1
+
+
+def test_f1_1_context_caps() -> None:
+    rng = np.random.default_rng(0)
+    grid_X = rng.uniform(size=(50, 2))
+    proba = {512: rng.uniform(size=50), 1024: rng.uniform(size=50)}
+    seconds = {512: 0.4, 1024: 0.9}
+    passes("F1.1", proba_by_cap=proba, seconds_by_cap=seconds, grid_X=grid_X)
+    fails("F1.1", "proba_by_cap og seconds_by_cap skal være ordbøker", proba_by_cap={512: proba[512]},
+          seconds_by_cap=seconds, grid_X=grid_X)
+    both_columns = {cap: np.column_stack([1 - p, p]) for cap, p in proba.items()}       # [:, 1] forgotten
+    fails("F1.1", "Hver verdi i proba_by_cap skal være P(flaggermus)", proba_by_cap=both_columns,
+          seconds_by_cap=seconds, grid_X=grid_X)
+    labels = {cap: (p >= 0.5).astype(float) for cap, p in proba.items()}
+    fails("F1.1", "Du har gitt klasser", proba_by_cap=labels, seconds_by_cap=seconds, grid_X=grid_X)
+
+
+def test_f1_2_folds_without_groups() -> None:
+    from dyplab import splits
+
+    groups = np.repeat(np.arange(12), 5)
+    y = (np.arange(12) % 2).repeat(5)
+    by_rows = splits.repeated_folds(y, n_splits=3, n_repeats=1)
+    grouped = splits.repeated_folds(y, n_splits=3, n_repeats=1, groups=groups)
+    leaky = pd.DataFrame({"modell": ["random forest", "dyplab-PFN"], "auc_fold_snitt": [0.9, 0.88]})
+    passes("F1.2", folds_rows=by_rows, leaky=leaky, groups=groups)
+    fails("F1.2", "Foldene er fortsatt gruppert", folds_rows=grouped, leaky=leaky, groups=groups)
+    overlapping = [(np.arange(60), te) for _, te in by_rows]
+    fails("F1.2", "En fold har samme rad både i trening og test", folds_rows=overlapping, leaky=leaky, groups=groups)
+
+
+def test_f1_3_leak_with_shuffled_labels() -> None:
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 40)
+    ys = rng.permutation(y)
+    P_in = rng.uniform(size=(80, 1))                                               # no signal: AUC near 0.5
+    P_out = np.clip(0.5 + 0.3 * (ys[:, None] - 0.5) + rng.normal(0, 0.2, (80, 1)), 0, 1)   # the leak's optimism
+    passes("F1.3", y_shuffled=ys, P_out=P_out, P_in=P_in, y=y)
+    fails("F1.3", "Etikettene er ikke blandet", y_shuffled=y, P_out=P_out, P_in=P_in, y=y)
+    fails("F1.3", "y_shuffled skal være darwin.y i tilfeldig rekkefølge", y_shuffled=rng.integers(0, 2, 80),
+          P_out=P_out, P_in=P_in, y=y)
+    fails("F1.3", "Med utvalg inne i hver fold skal AUC ligge nær 0,5", y_shuffled=ys, P_out=P_out, P_in=P_out, y=y)
+    fails("F1.3", "P_out og P_in skal være", y_shuffled=ys, P_out=P_out[:40], P_in=P_in, y=y)
+
+
+# ---------------------------------------------------------------- F2
+
+
+def test_f2_1_id_as_a_feature() -> None:
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(6, 3)), columns=["a", "b", "c"])
+    raw_id = pd.Series([f"id_{i}" for i in (3, 1, 2, 17, 5, 4)])
+    numbers = [3, 1, 2, 17, 5, 4]
+    ctx = {"X": X, "raw_id": raw_id, "auc_without": 0.8, "auc_with": 0.99}
+    passes("F2.1", with_id=X.assign(ID_nr=numbers), **ctx)
+    fails("F2.1", "Den nye kolonnen skal være nummeret i ID", with_id=X.assign(ID_nr=raw_id.to_numpy()), **ctx)
+    fails("F2.1", "Den nye kolonnen skal være nummeret i ID", with_id=X.assign(ID_nr=sorted(numbers)), **ctx)
+    fails("F2.1", "with_id skal være darwin.X", with_id=X, **ctx)
+
+
+def test_f2_2_threshold_for_sensitivity() -> None:
+    from dyplab import metrics
+
+    rng = np.random.default_rng(2)
+    y = np.repeat([0, 1], 50)
+    p = np.clip(0.35 + 0.3 * y + rng.normal(0, 0.2, 100), 0, 1)
+    thr = metrics.threshold_for_sensitivity(y, p, 0.90)
+    ctx = {"y": y, "p": p}
+    passes("F2.2", thr=thr, m=metrics.binary_metrics(y, p, thr), **ctx)
+    fails("F2.2", "Med denne terskelen er sensitiviteten under 0,90", thr=0.9, m=metrics.binary_metrics(y, p, 0.9),
+          **ctx)
+    fails("F2.2", "Terskelen er lavere enn den trenger", thr=0.0, m=metrics.binary_metrics(y, p, 0.0), **ctx)
+    fails("F2.2", "m skal være målene ved terskelen", thr=thr, m=metrics.binary_metrics(y, p, 0.5), **ctx)
+
+
+def test_f2_3_permutation_importance_on_held_out_rows() -> None:
+    features = ["std", "line_length", "delta", "theta"]
+    imp = pd.DataFrame({"feature": ["delta", "std", "theta", "line_length"],
+                        "importance_mean": [0.2, 0.1, 0.05, 0.0], "importance_std": [0.01] * 4})
+    tr, te = np.arange(0, 60), np.arange(60, 80)
+    passes("F2.3", imp=imp, features=features, tr=tr, te=te)
+    fails("F2.3", "tr og te skal være trenings- og testindeksene", imp=imp, features=features, tr=tr, te=tr)
+    fails("F2.3", "imp skal være tabellen", imp=imp.iloc[:2], features=features, tr=tr, te=te)
+    fails("F2.3", "Tabellen skal være sortert", imp=imp.iloc[::-1], features=features, tr=tr, te=te)
