@@ -42,9 +42,9 @@ from lightning.pytorch.callbacks import Callback, EarlyStopping, TQDMProgressBar
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from . import config
-from .convert import to_numpy
-from .models import evaluating, model_device
+from .. import config
+from ..convert import to_numpy
+from ..models import evaluating, model_device
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -108,7 +108,7 @@ def _check_xy(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Ten
 def to_dataset(data: Any) -> Dataset:
     """Turn ``(X, y)`` arrays/tensors or array-backed :class:`~dyplab.data.LabeledData` into a ``TensorDataset``
     (X float32, y int64); pass a Dataset through. (Image paths: use ``LabeledData.to_dataset(transform)``.)"""
-    from .data.labeled import LabeledData
+    from ..data.labeled import LabeledData
 
     if isinstance(data, LabeledData):
         if data.is_paths:
