@@ -1,4 +1,4 @@
-"""Run dyplab.training.fit with Lightning's DDP on two CPU processes (gloo); used by tests/test_training.py.
+"""Run dyplab.training.fit with Lightning's DDP on two CPU processes (gloo); used by tests/training/test_fit.py.
 
 Usage: python ddp_fit.py OUT_DIR. Each process writes ``rank<k>.json`` with its history and final weights' sum.
 """

@@ -1,4 +1,4 @@
-"""Tests for dyplab.training: best-epoch restore, determinism, early stopping, history and accuracy."""
+"""Tests for dyplab.training.fit: best-epoch restore, determinism, early stopping, history and accuracy."""
 
 from __future__ import annotations
 
@@ -18,17 +18,8 @@ from torch.utils.data import DataLoader, TensorDataset
 import dyplab
 from dyplab import training as T
 
-
-def _data(n: int = 240, d: int = 8, seed: int = 0, noise: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, d)).astype(np.float32)
-    y = (X[:, 0] - X[:, 1] + noise * rng.normal(size=n) > 0).astype(np.int64)
-    return X, y
-
-
-def _mlp(d: int = 8, h: int = 16, c: int = 2, seed: int = 0) -> nn.Module:
-    dyplab.seed_everything(seed)
-    return nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, c))
+from .helpers import data as _data
+from .helpers import mlp as _mlp
 
 
 class _Sabotage(L.Callback):
@@ -236,27 +227,6 @@ def test_fit_leaves_global_determinism_flag_alone(tmp_path: Path) -> None:
     assert not torch.are_deterministic_algorithms_enabled()
 
 
-def test_plain_loop_helpers_match_sklearn() -> None:
-    X, y = _data(100)
-    model = _mlp()
-    ev = T.evaluate(model, DataLoader(TensorDataset(torch.from_numpy(X), torch.from_numpy(y)), batch_size=7))
-    assert ev["acc"] == accuracy_score(y, T.predict(model, X, device="cpu"))
-    probs = T.predict_proba(model, (X, y), batch_size=9, device="cpu")
-    assert probs.shape == (100, 2) and np.allclose(probs.sum(1), 1, atol=1e-6)
-    with torch.no_grad():
-        ref = torch.log_softmax(model(torch.from_numpy(X)), 1)
-    assert ev["loss"] == pytest.approx(float(-ref[torch.arange(100), torch.from_numpy(y)].mean()), abs=1e-6)
-    binary = nn.Linear(8, 1)  # one output column = a binary logit
-    pb = T.predict_proba(binary, X, device="cpu")
-    with torch.no_grad():
-        ref_p = torch.sigmoid(binary(torch.from_numpy(X)))[:, 0].numpy()
-    np.testing.assert_allclose(pb[:, 1], ref_p, rtol=1e-6)
-    np.testing.assert_allclose(pb.sum(1), 1, atol=1e-6)
-    assert T.count_parameters(model) == 8 * 16 + 16 + 16 * 2 + 2
-    model[0].weight.requires_grad_(False)
-    assert T.count_parameters(model, trainable_only=True) == 16 + 16 * 2 + 2
-
-
 def test_snapshot_is_a_real_copy() -> None:
     model = _mlp()
     snap = T.snapshot(model)
@@ -265,18 +235,6 @@ def test_snapshot_is_a_real_copy() -> None:
         model[0].weight.add_(1.0)
     assert torch.equal(shallow["0.weight"], model[0].weight)  # shallow copy follows the model
     assert not torch.equal(snap["0.weight"], model[0].weight)
-
-
-def test_to_dataset_validation() -> None:
-    ds = T.to_dataset((np.zeros((4, 3), dtype=np.float64), np.array([0.0, 1.0, 1.0, 0.0])))
-    x, y = ds[0]
-    assert x.dtype == torch.float32 and y.dtype == torch.int64
-    with pytest.raises(ValueError, match="integer class ids"):
-        T.to_dataset((np.zeros((2, 3)), np.array([0.5, 1.0])))
-    with pytest.raises(ValueError, match="1-D"):
-        T.to_dataset((np.zeros((2, 3)), np.zeros((2, 2))))
-    with pytest.raises(TypeError, match="Dataset"):
-        T.to_dataset("not data")
 
 
 @pytest.mark.skipif(not torch.cuda.is_available() and not os.environ.get("DYPLAB_TEST_GPU"),
@@ -372,7 +330,7 @@ def test_fit_passes_devices_and_strategy_to_lightning_ddp(tmp_path: Path) -> Non
     import subprocess
     import sys
 
-    script = Path(__file__).parent / "scripts" / "ddp_fit.py"
+    script = Path(__file__).parents[1] / "scripts" / "ddp_fit.py"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PL_DISABLE_FORK": "1"}
     proc = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=240,
                           env=env)
