@@ -49,7 +49,7 @@ def test_auc_acc_binary_and_multiclass() -> None:
     flipped = perfect[:, ::-1]
     assert medimaging.auc_acc(y, flipped) == {"auc": 0.0, "acc": 0.0}
     y3 = np.array([0, 1, 2, 2])
-    p3 = np.eye(3)[[0, 1, 2, 1]] * 0.8 + 0.1
+    p3 = np.eye(3)[[0, 1, 2, 1]] * 0.7 + 0.1  # probabilities: rows sum to 1
     out = medimaging.auc_acc(y3, p3)
     assert out["acc"] == 0.75 and 0.5 < out["auc"] < 1.0
     with pytest.raises(ValueError, match="two classes"):

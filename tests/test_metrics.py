@@ -189,3 +189,73 @@ def test_bootstrap_resamples_string_patient_ids() -> None:
     groups = np.array([f"pasient-{i // 2}" for i in range(40)], dtype=object)
     value, low, high = metrics.bootstrap_ci(metrics.accuracy, y, (score > 0.5).astype(int), n_boot=50, groups=groups)
     assert low <= value <= high
+
+
+def _tied_binary(seed: int, n: int = 41) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 2, n), rng.integers(0, 6, n) / 5.0  # six distinct scores: many ties
+
+
+def _tied_multiclass(seed: int, n: int = 60, c: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    logits = rng.integers(0, 4, (n, c)).astype(float)  # ties inside every column
+    return rng.integers(0, c, n), np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_roc_auc_is_sklearn_with_ties_and_absent_classes(seed: int) -> None:
+    y, s = _tied_binary(seed)
+    assert M.roc_auc(y, s) == skm.roc_auc_score(y, s)
+    assert M.roc_auc(y, np.column_stack([1 - s, s])) == skm.roc_auc_score(y, s)
+    y, p = _tied_multiclass(seed)
+    assert M.roc_auc(y, p) == skm.roc_auc_score(y, p, multi_class="ovr")  # tied scores are not rescaled
+    y[y == 2] = 0  # class 2 absent (a small split or a bootstrap resample): the mean over the classes present
+    want = np.mean([skm.roc_auc_score(y == c, p[:, c]) for c in (0, 1, 3)])
+    assert M.roc_auc(y, p) == pytest.approx(want, abs=1e-15)
+    with pytest.warns(UserWarning, match="only one class"):
+        assert np.isnan(M.roc_auc(np.zeros(5, dtype=int), np.linspace(0, 1, 5)))
+
+
+def test_every_auc_in_dyplab_comes_from_metrics_roc_auc() -> None:
+    from pathlib import Path
+
+    import dyplab
+
+    src = Path(dyplab.__file__).parent
+    users = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                   if "roc_auc_score" in p.read_text(encoding="utf-8") and "checks" not in p.parts)
+    assert users == ["metrics.py"], f"ROC AUC computed outside dyplab.metrics.roc_auc: {users}"
+
+
+def test_callers_give_sklearns_auc() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    from dyplab import crossval, evaluation, medimaging, plots
+    from dyplab.data.labeled import LabeledData
+    from dyplab.pfn import compare, selection
+
+    y, s = _tied_binary(3, 80)
+    P = np.column_stack([s, _tied_binary(4, 80)[1]])
+    table = crossval.per_repeat(y, P)
+    assert list(table["roc_auc"]) == [skm.roc_auc_score(y, P[:, r]) for r in range(2)]
+    ym, pm = _tied_multiclass(5, 120, 3)
+    assert medimaging.auc_acc(ym, pm)["auc"] == skm.roc_auc_score(ym, pm, multi_class="ovr")
+    summary = evaluation.summarize_classifier(ym, pm, class_names=["a", "b", "c"], n_boot=20)
+    assert summary.values["roc_auc"][0] == skm.roc_auc_score(ym, pm, multi_class="ovr")
+    fig = plots.roc_curves(y, s)
+    assert f"AUC = {skm.roc_auc_score(y, s):.3f}" in fig.axes[0].get_legend().get_texts()[0].get_text()
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=80), "b": rng.normal(size=80)})
+    yb = (X["a"] + rng.normal(size=80) > 0).astype(int).to_numpy()
+    folds = [(np.arange(80)[np.arange(80) % 4 != k], np.arange(80)[np.arange(80) % 4 == k]) for k in range(4)]
+    rows, _ = compare.cross_validate({"lr": LogisticRegression()}, X, yb, folds, n_splits=4)
+    want = [skm.roc_auc_score(yb[te], LogisticRegression().fit(X.to_numpy()[tr], yb[tr]).predict_proba(
+        X.to_numpy()[te])[:, 1]) for tr, te in folds]
+    assert list(rows["auc"]) == pytest.approx(want, abs=1e-12)
+    assert selection.score_table(LogisticRegression(), LabeledData(X, yb, ["0", "1"]), folds) == pytest.approx(
+        np.mean(want), abs=1e-12)

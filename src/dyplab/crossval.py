@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from . import metrics, splits
 
@@ -36,18 +35,9 @@ def _balanced_accuracy(y: np.ndarray, p: np.ndarray) -> float:
     return 0.5 * (pred[pos].mean() + (~pred[neg]).mean())
 
 
-def _roc_auc(y: np.ndarray, p: np.ndarray) -> float:
-    n1 = int((y == 1).sum())
-    n0 = len(y) - n1
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    ranks = rankdata(p)
-    return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
 METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     "balanced_accuracy": _balanced_accuracy,
-    "roc_auc": _roc_auc,
+    "roc_auc": metrics.roc_auc,
 }
 
 

@@ -49,18 +49,6 @@ class ClassifierSummary:
         return self.table.to_html(float_format=lambda v: f"{v:.3f}")
 
 
-def _auc(y: np.ndarray, proba: np.ndarray) -> float:
-    if len(np.unique(y)) < 2:
-        raise ValueError("one class only")
-    if proba.shape[1] == 2:
-        return float(skm.roc_auc_score(y, proba[:, 1]))
-    present = np.unique(y)
-    if len(present) < proba.shape[1]:  # a resample without some class: AUC over the classes present
-        sub = proba[:, present] / proba[:, present].sum(axis=1, keepdims=True)
-        return float(skm.roc_auc_score(np.searchsorted(present, y), sub, multi_class="ovr"))
-    return float(skm.roc_auc_score(y, proba, multi_class="ovr"))
-
-
 def summarize_classifier(
     y_true: Any,
     proba: Any,
@@ -91,7 +79,7 @@ def summarize_classifier(
         "balanced_accuracy": lambda t, s: skm.balanced_accuracy_score(t, s.argmax(1)),
         "macro_f1": lambda t, s: skm.f1_score(t, s.argmax(1), average="macro",
                                               labels=list(range(p.shape[1])), zero_division=0),
-        "roc_auc": _auc,
+        "roc_auc": metrics.roc_auc,
     }
     values = {key: metrics.bootstrap_ci(fn, y, p, n_boot=n_boot, seed=seed, groups=groups)
               for key, fn in scorers.items()}

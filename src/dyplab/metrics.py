@@ -121,11 +121,12 @@ def balanced_accuracy(y_true: Any, y_pred: Any) -> float:
 
 
 def roc_auc(y_true: Any, y_score: Any, *, multi_class: str = "ovr") -> float:
-    """Area under the ROC curve.
+    """Area under the ROC curve (:func:`sklearn.metrics.roc_auc_score`); the one ROC AUC of dyplab.
 
     Binary: ``y_score`` = P(positive) ``[N]`` or ``[N, 2]``. Multiclass: ``[N, C]`` probabilities
-    (rows summing to 1), macro-averaged ``"ovr"`` or ``"ovo"``. NaN (with a warning) when ``y_true``
-    holds a single class.
+    (rows summing to 1), macro-averaged ``"ovr"`` or ``"ovo"``; when some classes are absent from
+    ``y_true`` (a small test split, a bootstrap resample), ``"ovr"`` averages the one-vs-rest AUCs of
+    the classes present. NaN (with a warning) when ``y_true`` holds a single class.
     """
     yt = class_ids(y_true)
     s = to_numpy(y_score, "y_score").astype(np.float64)
@@ -155,7 +156,9 @@ def roc_auc(y_true: Any, y_score: Any, *, multi_class: str = "ovr") -> float:
         if multi_class != "ovr":
             raise ValueError("multi_class='ovo' needs every class present in y_true; use 'ovr'.")
         return float(np.mean([skm.roc_auc_score(yt == c, s[:, c]) for c in present]))
-    s = s / s.sum(axis=1, keepdims=True)
+    if not np.allclose(s.sum(axis=1), 1.0):
+        # float32 softmax rows can miss sklearn's tolerance; rescale only then, since rescaling can break ties.
+        s = s / s.sum(axis=1, keepdims=True)
     return float(skm.roc_auc_score(yt, s, multi_class=multi_class, labels=list(range(n_classes))))
 
 
@@ -189,7 +192,7 @@ def binary_metrics(y_true: Any, y_score: Any, threshold: float = 0.5) -> dict[st
     out = _binary_from_counts(tp, fp, tn, fn)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out["roc_auc"] = float(skm.roc_auc_score(yt, s)) if len(np.unique(yt)) == 2 else float("nan")
+        out["roc_auc"] = roc_auc(yt, s)
     out.update(tp=int(tp), fp=int(fp), tn=int(tn), fn=int(fn))
     return out
 
@@ -299,7 +302,7 @@ def binary_report(y_true: Any, y_score: Any, threshold: float = 0.5, *, n_boot: 
             fn = float(np.sum((t == 1) & (p == 0)))
             for k, v in _binary_from_counts(tp, fp, tn, fn).items():
                 boots[k].append(v)
-            boots["roc_auc"].append(float(skm.roc_auc_score(t, s[idx])) if 0 < tp + fn < len(t) else float("nan"))
+            boots["roc_auc"].append(roc_auc(t, s[idx]))
     rows = []
     for k in BINARY_METRICS:
         lo, hi = _percentile(boots[k], alpha, k, n_boot)

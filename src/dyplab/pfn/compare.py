@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.metrics import roc_auc_score
 
 from .. import crossval, metrics
 
@@ -47,7 +46,7 @@ def cross_validate(models: Mapping[str, object], X, y, folds: Sequence[tuple[np.
             seconds = time.perf_counter() - start
             oof[name][k // n_splits, te] = p
             rows.append({"modell": name, "repetisjon": k // n_splits, "fold": k % n_splits,
-                         "auc": roc_auc_score(ya[te], p), "sekunder": seconds})
+                         "auc": metrics.roc_auc(ya[te], p), "sekunder": seconds})
     return pd.DataFrame(rows), oof
 
 
@@ -60,7 +59,7 @@ def summarize(per_fold: pd.DataFrame, oof: Mapping[str, np.ndarray], y, *, group
         groups = np.unique(np.asarray(groups).astype(str), return_inverse=True)[1]
     out = []
     for name, g in per_fold.groupby("modell", sort=False):
-        value, lo, hi = metrics.bootstrap_ci(roc_auc_score, ya, oof[name][0], n_boot=n_boot, seed=seed, groups=groups)
+        value, lo, hi = metrics.bootstrap_ci(metrics.roc_auc, ya, oof[name][0], n_boot=n_boot, seed=seed, groups=groups)
         out.append({"modell": name, "auc_fold_snitt": g["auc"].mean(), "auc_fold_sd": g["auc"].std(ddof=1),
                     "auc_samlet": value, "ki_lav": lo, "ki_høy": hi, "sek_per_fit": g["sekunder"].mean()})
     return pd.DataFrame(out).sort_values("auc_fold_snitt", ascending=False, ignore_index=True)

@@ -90,11 +90,6 @@ def prior_draws(n_tasks: int, features: tuple[int, int], *, seed: int = PRIOR_SE
     return tasks
 
 
-def _auc(y: np.ndarray, proba: np.ndarray) -> float:
-    """ROC AUC: binary, or macro one-vs-rest over the classes present (:func:`dyplab.metrics.roc_auc`)."""
-    return metrics.roc_auc(y, proba[:, 1] if proba.shape[1] == 2 else proba)
-
-
 def score_prior(model, tasks: Sequence[Task]) -> float:
     """Mean ROC AUC of ``model`` (cloned per task) on the query rows of each task, given its context rows."""
     from sklearn.base import clone
@@ -102,7 +97,7 @@ def score_prior(model, tasks: Sequence[Task]) -> float:
     aucs = []
     for t in tasks:
         est = clone(model).fit(t.X[: t.n_train], t.y[: t.n_train])
-        aucs.append(_auc(t.y[t.n_train :], est.predict_proba(t.X[t.n_train :])))
+        aucs.append(metrics.roc_auc(t.y[t.n_train :], est.predict_proba(t.X[t.n_train :])))
     return float(np.mean(aucs))
 
 
@@ -118,7 +113,7 @@ def score_table(model, data: LabeledData, folds) -> float:
     aucs = []
     for tr, te in folds:
         fitted = clone(est).fit(X[tr], data.y[tr])
-        aucs.append(_auc(data.y[te], fitted.predict_proba(X[te])))
+        aucs.append(metrics.roc_auc(data.y[te], fitted.predict_proba(X[te])))
     return float(np.mean(aucs))
 
 

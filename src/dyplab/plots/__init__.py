@@ -301,7 +301,7 @@ def roc_curves(y_true: Any, y_score: Any, *, class_names: Sequence[str] | None =
                lang: str = "no", save: str | Path | None = None) -> Figure:
     """ROC curves drawn by scikit-learn's ``RocCurveDisplay`` with AUC in the legend: binary (score =
     P(positive), [N] or [N, 2]) or one-vs-rest for every class ([N, C])."""
-    from sklearn.metrics import RocCurveDisplay, roc_auc_score
+    from sklearn.metrics import RocCurveDisplay
 
     from .. import metrics
 
@@ -327,7 +327,7 @@ def roc_curves(y_true: Any, y_score: Any, *, class_names: Sequence[str] | None =
     for name, positive, score in curves:
         RocCurveDisplay.from_predictions(positive, score, ax=ax, name=name, plot_chance_level=False,
                                          curve_kwargs={"lw": 2 if len(curves) == 1 else 1.5})
-        ax.lines[-1].set_label(f"{name}: AUC = {roc_auc_score(positive, score):.3f}")
+        ax.lines[-1].set_label(f"{name}: AUC = {metrics.roc_auc(positive, score):.3f}")
     ax.plot([0, 1], [0, 1], ls="--", color="gray", lw=1, label=t["chance"])
     ax.set_xlim(-0.01, 1.01)
     ax.set_ylim(-0.01, 1.01)
