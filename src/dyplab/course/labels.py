@@ -28,6 +28,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "npv": ("NPV", "andel"),
     "ece": ("kalibreringsfeil (ECE)", "tall"),
     "loss": ("tap", "tall"),
+    "logloss": ("log-loss", "tall"),
 }
 #: On which data: key word → Norwegian name.
 SPLITS: dict[str, str] = {"test": "test", "val": "validering", "cv": "kryssvalidering", "oob": "out-of-bag",
@@ -231,6 +232,12 @@ LABELS: dict[str, Label] = {
     "darwin_auc_select_outside": _m("auc", "cv", "DARWIN, utvalg før kryssvalideringen (lekkasje)"),
     "darwin_auc_select_inside": _m("auc", "cv", "DARWIN, utvalg inne i folden"),
     "darwin_select_optimism": _x("ROC AUC, kryssvalidering: lekkasjens optimisme (DARWIN)", "differanse", H),
+    "pfn_worst_gap": _x("ROC AUC, kryssvalidering: PFN minus beste grunnmodell, dårligste tabell", "differanse", H),
+    # F1, several classes (log-loss per table; the goal is at least as good as the best baseline on half of them)
+    "multiclass_logloss_wins": _x("tabeller med flere klasser der PFN-ens log-loss er minst like god", "heltall", H),
+    "multiclass_tables": _x("tabeller med flere klasser", "heltall"),
+    **{f"pfn_logloss_{t}": _m("logloss", "cv", f"PFN, {t}") for t in ("wine", "iris", "digits")},
+    **{f"best_baseline_logloss_{t}": _m("logloss", "cv", f"beste grunnmodell, {t}") for t in ("wine", "iris", "digits")},
     "tabpfn_available": _x("TabPFN tilgjengelig", "ja/nei"),
 }
 
