@@ -469,3 +469,47 @@ def test_channels_last_trains_in_that_layout_and_returns_the_usual_one(tmp_path:
     assert layouts and all(layouts)
     assert b.model.conv.weight.is_contiguous()  # back in the usual layout
     np.testing.assert_allclose(b.history["train_loss"], a.history["train_loss"], rtol=1e-4)  # same arithmetic
+
+
+class _StepCounter(L.Callback):
+    """Counts the training batches Lightning runs and keeps the optimizer-step count at the end."""
+
+    def __init__(self) -> None:
+        self.batches = 0
+        self.optimizer_steps = 0
+
+    def on_train_batch_end(self, trainer: L.Trainer, *args: object) -> None:
+        self.batches += 1
+
+    def on_train_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        self.optimizer_steps = trainer.global_step
+
+
+def test_unknown_keywords_go_to_the_lightning_trainer(tmp_path: Path) -> None:
+    X, y = _data(240)
+    full, limited, accumulated = _StepCounter(), _StepCounter(), _StepCounter()
+    common = dict(max_epochs=3, batch_size=32, patience=None, progress=False)
+    T.fit(_mlp(), (X[:192], y[:192]), (X[192:], y[192:]), log_dir=tmp_path / "a", callbacks=[full], **common)
+    start = copy.deepcopy(_mlp().state_dict())
+    model = _mlp()
+    res = T.fit(model, (X[:192], y[:192]), (X[192:], y[192:]), log_dir=tmp_path / "b", callbacks=[limited],
+                limit_train_batches=1, **common)
+    T.fit(_mlp(), (X[:192], y[:192]), (X[192:], y[192:]), log_dir=tmp_path / "c", callbacks=[accumulated],
+          accumulate_grad_batches=3, **common)
+    assert (full.batches, full.optimizer_steps) == (18, 18)  # 192 / 32 = 6 batches per epoch, 3 epochs
+    assert (limited.batches, limited.optimizer_steps) == (3, 3)  # one batch per epoch
+    assert (accumulated.batches, accumulated.optimizer_steps) == (18, 6)  # one step per three batches
+    assert res.stopped_epoch == 3 and not _same_state(start, model.state_dict())  # it did train, one step an epoch
+
+
+def test_trainer_keywords_fit_sets_itself_are_refused(tmp_path: Path) -> None:
+    X, y = _data(64)
+    run = tmp_path / "run"
+    for key, value, hint in [("accelerator", "cpu", "device="), ("logger", True, "cannot be changed"),
+                             ("enable_progress_bar", False, "progress="), ("default_root_dir", str(tmp_path), "log_dir=")]:
+        with pytest.raises(TypeError, match=f"`{key}`.*{hint}"):
+            T.fit(_mlp(), (X[:48], y[:48]), (X[48:], y[48:]), max_epochs=1, log_dir=run, progress=False,
+                  **{key: value})
+    with pytest.raises(TypeError, match="'max_epoch'.*neither a fit keyword nor a lightning.Trainer argument"):
+        T.fit(_mlp(), (X[:48], y[:48]), (X[48:], y[48:]), max_epochs=1, max_epoch=2, log_dir=run, progress=False)
+    assert not run.exists()  # refused before anything was written

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import os
 import signal
 import threading
@@ -80,6 +81,30 @@ def _restored_process_state() -> Iterator[None]:
 
 PRECISIONS = ("auto", "32", "bf16")
 
+#: ``lightning.Trainer`` arguments that :func:`fit` sets itself under another name or not at all, with the ``fit``
+#: keyword that controls each (``None``: fixed by ``fit``); the rest it sets (``max_epochs``, ``devices``,
+#: ``strategy``, ``precision``, ``callbacks``, ``deterministic``, ``gradient_clip_val``) are ``fit`` keywords of the
+#: same name. Passing one of these through ``**trainer_kwargs`` is a ``TypeError``.
+_SET_BY_FIT: dict[str, str | None] = {
+    "accelerator": "device", "default_root_dir": "log_dir", "enable_progress_bar": "progress",
+    "enable_model_summary": "verbose", "enable_checkpointing": "checkpoint_dir", "logger": None,
+    "num_sanity_val_steps": None, "check_val_every_n_epoch": None, "log_every_n_steps": None,
+}
+
+
+def _check_trainer_kwargs(trainer_kwargs: dict[str, Any]) -> None:
+    """Refuse keywords that :func:`fit` sets itself or that ``lightning.Trainer`` does not take."""
+    for key in trainer_kwargs:
+        if key in _SET_BY_FIT:
+            own = _SET_BY_FIT[key]
+            how = f"use fit's own `{own}=` instead" if own is not None else "fit sets it itself and it cannot be changed"
+            raise TypeError(f"fit() got the lightning.Trainer argument `{key}` as an extra keyword; {how}.")
+    accepted = set(inspect.signature(L.Trainer.__init__).parameters) - {"self"}
+    unknown = sorted(set(trainer_kwargs) - accepted)
+    if unknown:
+        raise TypeError(f"fit() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}: neither a fit "
+                        "keyword nor a lightning.Trainer argument.")
+
 
 def native_bf16(dev: torch.device) -> bool:
     """Whether ``dev`` computes in bfloat16 natively (CUDA with bf16; a CPU with AVX-512 BF16/AMX via oneDNN).
@@ -144,6 +169,7 @@ def fit(
     resume: bool = False,
     precision: str = "32",
     channels_last: bool = False,
+    **trainer_kwargs: Any,
 ) -> FitResult:
     """Train a classifier with Lightning and return it with the best epoch's weights restored.
 
@@ -183,9 +209,15 @@ def fit(
     - Several devices: ``devices`` and ``strategy`` go to Lightning's ``Trainer`` as they are, e.g.
       ``device="cuda", devices=4, strategy="ddp"`` on a GPU server (run it from a script, not a notebook:
       DDP starts one process per device). Metrics are synchronised across processes.
+    - Any further keyword goes to ``lightning.Trainer`` as it is (``**trainer_kwargs``), e.g.
+      ``accumulate_grad_batches=4``, ``limit_train_batches=10`` (batches per epoch; a float is a fraction),
+      ``limit_val_batches``, ``max_time`` or ``val_check_interval``. A Trainer argument that ``fit`` sets itself
+      (``accelerator``, ``logger``, ``enable_progress_bar``, ...) or a keyword the Trainer does not know raises
+      ``TypeError`` naming it; use ``fit``'s own keyword where there is one (``device``, ``progress``, ...).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
+    _check_trainer_kwargs(trainer_kwargs)
     if int(max_epochs) < 1:
         raise ValueError(f"max_epochs must be >= 1; got {max_epochs}.")
     if monitor not in _MONITORS:
@@ -252,6 +284,7 @@ def fit(
                 callbacks=cbs, deterministic=True if deterministic else None, default_root_dir=str(log_dir),
                 num_sanity_val_steps=0, check_val_every_n_epoch=1, gradient_clip_val=gradient_clip_val,
                 log_every_n_steps=max(1, min(50, len(train_loader))), precision="bf16-mixed" if precision == "bf16" else "32-true",
+                **trainer_kwargs,
             )
             try:
                 trainer.fit(module, train_dataloaders=train_loader, val_dataloaders=val_loader, ckpt_path=resume_from,
