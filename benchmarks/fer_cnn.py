@@ -10,7 +10,7 @@ test-set ledger (``dyplab.course.ledger``); never choose a recipe from its numbe
 - original: ``EmotionNet`` (1.7 M parameters), Adam 1e-3 with weight decay 1e-4, batch 32, 30 epochs,
   learning rate halved after 5 epochs without improvement, early stopping after 10 (on validation
   accuracy), no class weights; augmentation flip / ±10° / 10 % shift as in its torchvision pipeline.
-- dyplab: ``FaceCNN`` with the E2 recipe (``dyplab.faces.RECIPE_*``; bfloat16 where the CPU has it natively,
+- dyplab: ``FaceCNN`` with the E2 recipe (``dyplab.workflows.faces.RECIPE_*``; bfloat16 where the CPU has it natively,
   the original stays float32): AdamW, OneCycle, batch 128,
   square-root class weights, augmentation layer.
 
@@ -33,10 +33,11 @@ import torch
 from torch import nn
 
 import dyplab
-from dyplab import faces, metrics, training
+from dyplab import metrics, training
 from dyplab.course.report import comparison_line, format_run
 from dyplab.data import fer2013
 from dyplab.models.faces import EmotionNet, FaceAugment
+from dyplab.workflows import faces
 
 ORIGINAL_EPOCHS = 30
 ORIGINAL_FIT = {"lr": 1e-3, "batch_size": 32, "optimizer": "adam", "weight_decay": 1e-4, "schedule": "plateau",

@@ -1,6 +1,6 @@
 """Benchmark: choose E2's FER2013 recipe on the validation part only; the test folder is never read.
 
-Data: the official train folder, split by ``dyplab.faces.development_split`` (stratified 10 % validation part,
+Data: the official train folder, split by ``dyplab.workflows.faces.development_split`` (stratified 10 % validation part,
 seed 42), exactly the training and validation parts E2 uses. PublicTest/PrivateTest are not loaded.
 
 Step 1, imbalance: E2's own short trial (``faces.compare_balancing``: weighted loss against balanced sampling,
@@ -40,9 +40,10 @@ import numpy as np
 import torch
 from sklearn.metrics import f1_score
 
-from dyplab import faces, training
+from dyplab import training
 from dyplab.course.report import record_benchmark
 from dyplab.data import fer2013
+from dyplab.workflows import faces
 
 E2_LIMIT_MIN = 12.0
 E2_OTHER_MIN = 1.5

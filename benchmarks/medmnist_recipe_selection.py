@@ -1,7 +1,7 @@
 """Benchmark: choose C4a's MedMNIST recipes (CNN and ViT) on MedMNIST's official validation split only.
 
 For every model kind and data set C4a trains (CompactCNN on BreastMNIST and RetinaMNIST, the SmallViT on
-BreastMNIST), each candidate of ``dyplab.medimaging.CANDIDATES`` (learning rate × augmentation) is trained
+BreastMNIST), each candidate of ``dyplab.workflows.medimaging.CANDIDATES`` (learning rate × augmentation) is trained
 with the shared budget ``medimaging.BUDGET`` (the same epochs for CNN and ViT, cosine schedule, the epoch with
 the lowest validation loss kept) through ``medimaging.train_seeds`` without a test split: the test files are
 never read. The rule, the same for every model and data set: the highest mean validation AUC (as MedMNIST v2
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import torch
 
-from dyplab import medimaging
 from dyplab.course.report import record_benchmark
 from dyplab.data import medmnist
+from dyplab.workflows import medimaging
 
 #: (model kind, MedMNIST flag) pairs C4a trains.
 PAIRS = (("cnn", "breastmnist"), ("cnn", "retinamnist"), ("vit", "breastmnist"))

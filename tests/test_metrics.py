@@ -234,9 +234,10 @@ def test_callers_give_sklearns_auc() -> None:
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
 
-    from dyplab import crossval, evaluation, medimaging, plots
+    from dyplab import crossval, evaluation, plots
     from dyplab.data.labeled import LabeledData
     from dyplab.pfn import compare, selection
+    from dyplab.workflows import medimaging
 
     y, s = _tied_binary(3, 80)
     P = np.column_stack([s, _tied_binary(4, 80)[1]])

@@ -250,7 +250,7 @@ def test_fer_limit_per_class_is_seeded():
 
 
 def test_fer_validation_is_carved_from_the_train_folder_only():
-    from dyplab import faces
+    from dyplab.workflows import faces
 
     split = faces.official_split(val_size=0.1, seed=42)
     assert split.train.class_names == FER_CLASSES and split.test.class_names == FER_CLASSES

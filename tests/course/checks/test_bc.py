@@ -409,8 +409,8 @@ def test_c4a_1_auc_per_grade_on_validation(mirror, isolated_cache) -> None:
 
 
 def test_c4a_2_parameter_groups_of_the_vit() -> None:
-    from dyplab import medimaging
     from dyplab.models import images as image_models
+    from dyplab.workflows import medimaging
 
     vit = image_models.SmallViT(in_channels=1, n_classes=2, dropout=0.0, **medimaging.VIT_SIZE)
     groups: dict[str, int] = {}
@@ -425,8 +425,9 @@ def test_c4a_2_parameter_groups_of_the_vit() -> None:
 
 
 def test_c4a_3_threshold_is_chosen_on_validation(mirror, isolated_cache) -> None:
-    from dyplab import medimaging, metrics
+    from dyplab import metrics
     from dyplab.data import medmnist
+    from dyplab.workflows import medimaging
 
     positive = medimaging.POSITIVE["breastmnist"]
     rng = np.random.default_rng(1)

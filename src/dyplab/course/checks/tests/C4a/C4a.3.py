@@ -12,8 +12,9 @@ TARGET = 0.90
 
 @test_case(failure_message="Velg terskelen på valideringssettet: den høyeste som finner minst 90 % av de ondartede.")
 def test_threshold(threshold, y_val, score_val):
-    from dyplab import medimaging, metrics
+    from dyplab import metrics
     from dyplab.data import medmnist
+    from dyplab.workflows import medimaging
 
     assert isinstance(threshold, Real) and not isinstance(threshold, bool), "threshold skal være ett tall."
     positive = medimaging.POSITIVE["breastmnist"]

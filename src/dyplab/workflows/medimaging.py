@@ -25,9 +25,9 @@ import pandas as pd
 import torch
 from torch import nn
 
-from . import config, metrics, training
-from .data.labeled import LabeledData
-from .models.images import CompactCNN, SmallViT
+from .. import config, metrics, training
+from ..data.labeled import LabeledData
+from ..models.images import CompactCNN, SmallViT
 
 __all__ = ["BUDGET", "CANDIDATES", "CHOSEN", "POSITIVE", "VIT_SIZE", "AugmentedImages", "auc_acc", "binary_view",
            "build_model", "clinical_metrics", "mean_sd", "recipe", "to_tensor", "train_seeds"]

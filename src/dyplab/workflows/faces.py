@@ -22,10 +22,10 @@ import torch
 from sklearn.metrics import balanced_accuracy_score, f1_score
 from torch.utils.data import DataLoader, TensorDataset, WeightedRandomSampler
 
-from . import splits
-from .data import LabeledData, fer2013, quality
-from .models.faces import FaceCNN
-from .training import FitResult, fit, predict, predict_proba
+from .. import splits
+from ..data import LabeledData, fer2013, quality
+from ..models.faces import FaceCNN
+from ..training import FitResult, fit, predict, predict_proba
 
 BALANCING = ("weights", "sampler", "none")
 # dyplab's class-profile recipe (E2 and the benchmark), chosen on the validation part only: light augmentation

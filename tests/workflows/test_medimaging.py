@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import torch
 
-from dyplab import medimaging
 from dyplab.data import LabeledData
 from dyplab.models.images import CompactCNN
+from dyplab.workflows import medimaging
 
 
 def test_to_tensor_grey_and_colour() -> None:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from dyplab import faces
 from dyplab.data import LabeledData
 from dyplab.models.faces import FaceCNN
+from dyplab.workflows import faces
 
 
 def _data(counts: list[int], seed: int = 0) -> LabeledData:
