@@ -50,11 +50,10 @@ SEED = 42
 
 def development_patients() -> tuple[pd.DataFrame, np.ndarray]:
     """B3's training and validation patients (its split, seed 42); the test patients are left out."""
-    df = heart.load("cleveland")
-    y = df["target"].to_numpy()
-    idx_train, idx_val, _ = splits.train_val_test(y, val_size=0.2, test_size=0.2, seed=SEED)
-    dev = np.sort(np.concatenate([idx_train, idx_val]))
-    return df[list(heart.FEATURES)].iloc[dev].reset_index(drop=True), y[dev]
+    data = heart.load("cleveland")
+    idx_train, idx_val, _ = splits.train_val_test(data.y, val_size=0.2, test_size=0.2, seed=SEED)
+    dev = data.subset(np.sort(np.concatenate([idx_train, idx_val])))
+    return dev.X, dev.y
 
 
 def _preprocessor():

@@ -54,7 +54,7 @@ def test_heart_handler(state):
 
 def test_heart_attributions_add_up(state):
     hm = state.loaded["heart"]
-    frame = heart_data.load("cleveland")[list(heart_data.FEATURES)].iloc[[0]]
+    frame = heart_data.load("cleveland").X.iloc[[0]]
     attr = hm.attributions(frame, n_steps=64)
     assert list(attr.index) == list(heart_data.FEATURES)
     import torch

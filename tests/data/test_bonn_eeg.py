@@ -59,6 +59,17 @@ def test_labels_follow_the_order_of_sets(mirror: Path, isolated_cache: Path) -> 
     np.testing.assert_array_equal(X_ea[100:], X_a)
 
 
+@pytest.mark.mirror
+def test_features_are_a_table_of_the_same_segments(mirror: Path, isolated_cache: Path) -> None:
+    from dyplab.eeg_features import eeg_features
+
+    eeg, table = bonn_eeg.load("AE"), bonn_eeg.features("AE")
+    assert table.class_names == ["sett A", "sett E"] and table.group_kind == "recording"
+    assert np.array_equal(table.y, eeg.y) and np.array_equal(table.groups, eeg.groups)
+    assert table.X.equals(eeg_features(eeg.X, bonn_eeg.SAMPLING_RATE_HZ))
+    with pytest.raises(ValueError, match="two Bonn sets"):
+        bonn_eeg.features("ABE")
+
 def test_unknown_or_repeated_sets_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown Bonn EEG set"):
         bonn_eeg.load("AX", root=Path("nowhere"))

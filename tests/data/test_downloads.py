@@ -89,11 +89,11 @@ def _check_loader(name: str) -> None:
     elif name == "medmnist":
         assert medmnist.load("retinamnist", "test").X.shape == (400, 28, 28, 3)
     elif name == "uci_parkinsons":
-        assert len(uci_tables.parkinsons()) == 195
+        assert len(uci_tables.parkinsons_table()) == 195
     elif name == "uci_darwin":
-        assert uci_tables.darwin().shape[0] == 174
+        assert uci_tables.darwin_table().shape[0] == 174
     elif name == "uci_glioma":
-        assert len(uci_tables.glioma()) == 839
+        assert len(uci_tables.glioma_table()) == 839
     elif name == "tabpfn_demo":
         assert tabpfn_demo.load().shape == (540, 960)
     elif name == "oasis_tabular":

@@ -134,7 +134,7 @@ def mirror(tmp_path: Path, monkeypatch) -> Path:
 
 @pytest.mark.mirror
 def test_cleveland_counts_match_source(mirror: Path) -> None:
-    df = heart.load("cleveland")
+    df = heart.table("cleveland")
     assert df.shape == (303, 15)
     # SOURCE.md / heart-disease.names: num 0:164, 1:55, 2:36, 3:35, 4:13 on all 303 rows
     assert df["grade"].value_counts().sort_index().to_dict() == {0: 164, 1: 55, 2: 36, 3: 35, 4: 13}
@@ -148,7 +148,7 @@ def test_cleveland_counts_match_source(mirror: Path) -> None:
 
 @pytest.mark.mirror
 def test_cleveland_missing_values_are_nan_not_zero(mirror: Path) -> None:
-    df = heart.load("cleveland")
+    df = heart.table("cleveland")
     assert df.isna().sum()[lambda s: s > 0].to_dict() == {"ca": 4, "thal": 2}
     assert sorted(df.index[df["ca"].isna()]) == [166, 192, 287, 302]
     assert sorted(df.index[df["thal"].isna()]) == [87, 266]
@@ -156,7 +156,7 @@ def test_cleveland_missing_values_are_nan_not_zero(mirror: Path) -> None:
 
 @pytest.mark.mirror
 def test_cleveland_code_sets(mirror: Path) -> None:
-    df = heart.load("cleveland")
+    df = heart.table("cleveland")
     expected = {
         "sex": {0, 1},
         "cp": {1, 2, 3, 4},
@@ -173,7 +173,7 @@ def test_cleveland_code_sets(mirror: Path) -> None:
 
 @pytest.mark.mirror
 def test_all_sites(mirror: Path) -> None:
-    df = heart.load("all")
+    df = heart.table("all")
     assert len(df) == 920
     assert df["site"].value_counts().to_dict() == {"cleveland": 303, "hungarian": 294, "va": 200, "switzerland": 123}
     # heart-disease.names: the presence counts per site (grades 1-4 together)
@@ -192,8 +192,8 @@ def test_all_sites(mirror: Path) -> None:
 def test_pipeline_on_cleveland_learns_from_training_rows_only(mirror: Path) -> None:
     from dyplab import splits, tabular
 
-    df = heart.load("cleveland")
-    X, y = df[list(heart.FEATURES)], df["target"].to_numpy()
+    data = heart.load("cleveland")
+    X, y = data.X, data.y
     train, val, test = splits.train_val_test(y, val_size=0.2, test_size=0.2, seed=42)
     assert (len(train), len(val), len(test)) == (181, 61, 61)
     pre = tabular.make_preprocessor(numeric=heart.NUMERIC, nominal=heart.NOMINAL, binary=heart.BINARY)
@@ -206,3 +206,15 @@ def test_pipeline_on_cleveland_learns_from_training_rows_only(mirror: Path) -> N
     out = pre.transform(X)
     assert not np.isnan(out).any(), "the 6 missing ca/thal values are imputed inside the pipeline"
     assert set(tabular.feature_origin(pre).values()) == set(heart.FEATURES)
+
+
+@pytest.mark.mirror
+def test_load_is_the_raw_table_as_labeled_data(mirror: Path) -> None:
+    for site in ("cleveland", "all"):
+        df, data = heart.table(site), heart.load(site)
+        assert list(data.X.columns) == list(heart.FEATURES) and data.class_names == list(heart.TARGET_NAMES)
+        pd.testing.assert_frame_equal(data.X, df[list(heart.FEATURES)])
+        assert data.y.dtype == np.int64 and np.array_equal(data.y, df["target"].to_numpy())
+        assert data.meta["grade"].equals(df["grade"]) and data.groups is None
+    assert list(data.meta["site"]) == list(df["site"])
+    assert "site" not in heart.load("cleveland").meta.columns

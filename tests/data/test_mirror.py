@@ -273,7 +273,7 @@ def test_fer_validation_is_carved_from_the_train_folder_only():
 def test_parkinsons():
     from dyplab.data import uci_tables
 
-    frame = uci_tables.parkinsons()
+    frame = uci_tables.parkinsons_table()
     assert frame.shape == (195, 25)
     assert frame["status"].value_counts().to_dict() == {1: 147, 0: 48}
     assert frame["subject_id"].nunique() == 32  # SOURCE.md: 32 name prefixes (31 people per the .names file)
@@ -284,7 +284,7 @@ def test_parkinsons():
 def test_darwin():
     from dyplab.data import uci_tables
 
-    frame = uci_tables.darwin()
+    frame = uci_tables.darwin_table()
     assert frame.shape == (174, 452)
     assert frame["class"].value_counts().to_dict() == {1: 89, 0: 85}
     assert frame["ID"].is_unique and frame.columns[1] == "air_time1" and frame.columns[-2] == "total_time25"
@@ -293,7 +293,7 @@ def test_darwin():
 def test_glioma():
     from dyplab.data import uci_tables
 
-    frame = uci_tables.glioma()
+    frame = uci_tables.glioma_table()
     assert frame.shape == (839, 24)
     assert frame["Grade"].value_counts().to_dict() == {0: 487, 1: 352}
     assert frame["Race"].value_counts().to_dict() == {0: 765, 1: 59, 2: 14, 3: 1}

@@ -13,9 +13,9 @@ from dyplab.pfn.importance import shap_table
 def test_grouped_folds_never_split_a_parkinsons_subject(mirror):
     from dyplab.data import uci_tables
 
-    frame = uci_tables.parkinsons()
-    groups = frame["subject_id"].to_numpy()
-    folds = splits.repeated_folds(frame["status"].to_numpy(), n_splits=5, n_repeats=2, groups=groups)
+    park = uci_tables.parkinsons()
+    groups = park.groups
+    folds = splits.repeated_folds(park.y, n_splits=5, n_repeats=2, groups=groups)
     assert len(folds) == 10
     for tr, te in folds:
         splits.check_disjoint(tr, te, groups=groups)

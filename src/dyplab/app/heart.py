@@ -102,11 +102,11 @@ def validate(values: Mapping[str, Any]) -> tuple[pd.DataFrame | None, list[str]]
 # --------------------------------------------------------------------------- the model
 
 
-def _split(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    X = df[list(heart_data.FEATURES)]
-    y = df["target"].to_numpy()
-    idx_train, idx_val, _ = splits.train_val_test(y, val_size=0.2, test_size=0.2, seed=SEED)
-    return X, y, idx_train, idx_val, _
+def _split() -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """B3's Cleveland patients (features, target) and its train/val/test indices."""
+    data = heart_data.load("cleveland")
+    idx_train, idx_val, idx_test = splits.train_val_test(data.y, val_size=0.2, test_size=0.2, seed=SEED)
+    return data.X, data.y, idx_train, idx_val, idx_test
 
 
 def _preprocessor(X_train: pd.DataFrame):
@@ -119,8 +119,7 @@ def train(path: Path, *, progress: Callable[[str], None] = print) -> Path:
     import dyplab
 
     progress("Hjerte: trener B3-modellen (MLP) på treningsdelen av Cleveland-dataene …")
-    df = heart_data.load("cleveland")
-    X, y, idx_train, idx_val, _ = _split(df)
+    X, y, idx_train, idx_val, _ = _split()
     pre = _preprocessor(X.iloc[idx_train])
     Xt_train = pre.transform(X.iloc[idx_train]).astype(np.float32)
     Xt_val = pre.transform(X.iloc[idx_val]).astype(np.float32)
@@ -158,8 +157,7 @@ class HeartModel:
     @classmethod
     def load(cls, path: Path) -> HeartModel:
         model, meta = checkpoints.load_model(path)
-        df = heart_data.load("cleveland")
-        X, _, idx_train, _, _ = _split(df)
+        X, _, idx_train, _, _ = _split()
         pre = _preprocessor(X.iloc[idx_train])
         names = [str(n) for n in pre.get_feature_names_out()]
         if names != list(meta.get("feature_names", [])):

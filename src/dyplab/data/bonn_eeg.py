@@ -174,6 +174,21 @@ def load(sets: str = SETS, *, root: Path | None = None, verify: bool = True) -> 
                        group_kind="recording")
 
 
+def features(sets: str = "AE", *, root: Path | None = None) -> LabeledData:
+    """Two Bonn sets as a feature table (F2): :func:`dyplab.eeg_features.eeg_features` of every segment.
+
+    ``X`` is a DataFrame (one row per segment, the named band-power and signal features), ``y`` and ``groups``
+    as in :func:`load`, class names ``"sett A"``, ``"sett E"`` ... .
+    """
+    from ..eeg_features import eeg_features
+
+    if len(sets) != 2:
+        raise ValueError(f"give two Bonn sets for a binary task, e.g. 'AE'; got {sets!r}")
+    eeg = load(sets, root=root)
+    return LabeledData(eeg_features(eeg.X, SAMPLING_RATE_HZ), eeg.y, [f"sett {s}" for s in eeg.class_names],
+                       groups=eeg.groups, group_kind=eeg.group_kind)
+
+
 def segments(X: np.ndarray, length: int, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cut each row of ``X`` [N, T] into windows ``[M, length]``; also return each window's source row.
 

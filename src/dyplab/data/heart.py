@@ -1,7 +1,15 @@
 """UCI Heart Disease (Cleveland, Hungary, Switzerland, VA Long Beach), the 14-attribute processed files.
 
+Two ways in, one for each need:
+
+- :func:`load` is the classification loader: a :class:`~dyplab.data.LabeledData` with ``X`` the 13
+  :data:`FEATURES` (a DataFrame), ``y`` the binary ``target`` and ``meta`` the ``grade`` (and ``site``).
+- :func:`table` is the raw table (features, ``grade``, ``target``, ``site``) for exploring and
+  preprocessing it by hand (B3), and :func:`describe_variables` explains its columns in Norwegian.
+
 >>> from dyplab.data import heart
->>> df = heart.load("cleveland")          # doctest: +SKIP  (303 rows: 13 FEATURES, grade, target)
+>>> data = heart.load("cleveland")        # doctest: +SKIP  (303 patients × 13 FEATURES, y = target)
+>>> df = heart.table("cleveland")         # doctest: +SKIP  (303 rows: 13 FEATURES, grade, target)
 >>> heart.describe_variables()            # doctest: +SKIP  (Norwegian table of the variables and codes)
 """
 
@@ -15,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._core import DataError, DatasetInfo, fetch, manifest_downloads, register, require_columns
+from .labeled import LabeledData
 
 NAME = "uci_heart"
 
@@ -214,8 +223,8 @@ def prepare(
     return out
 
 
-def load(site: str = "cleveland", *, root: str | Path | None = None, zeros_as_missing: bool = True) -> pd.DataFrame:
-    """The UCI heart-disease table of one site, or of all four (``site="all"``, with a ``site`` column).
+def table(site: str = "cleveland", *, root: str | Path | None = None, zeros_as_missing: bool = True) -> pd.DataFrame:
+    """The raw UCI heart-disease table of one site, or of all four (``site="all"``, with a ``site`` column).
 
     ``root`` is a folder holding the processed files; by default :func:`dyplab.data.fetch` finds it
     (cache → course mirror → download, sha256-verified). Cleveland has 303 patients, 6 of them with a
@@ -235,3 +244,15 @@ def load(site: str = "cleveland", *, root: str | Path | None = None, zeros_as_mi
     frame = pd.concat(parts, ignore_index=True)
     frame["site"] = pd.Categorical(frame["site"], categories=list(SITES))
     return frame
+
+
+def load(site: str = "cleveland", *, root: str | Path | None = None, zeros_as_missing: bool = True) -> LabeledData:
+    """The heart-disease patients of one site (or ``"all"``) as :class:`~dyplab.data.LabeledData`.
+
+    ``X`` is the 13 :data:`FEATURES` (a DataFrame, NaN = missing, codes as in the files), ``y`` the
+    ``target`` (1 = heart disease, class names :data:`TARGET_NAMES`), ``meta`` the ``grade`` (and the
+    ``site`` for ``"all"``). Same rows, same order as :func:`table`.
+    """
+    frame = table(site, root=root, zeros_as_missing=zeros_as_missing)
+    meta = frame[[c for c in ("grade", "site") if c in frame.columns]].reset_index(drop=True)
+    return LabeledData(frame[list(FEATURES)], frame["target"].to_numpy(), list(TARGET_NAMES), meta=meta)

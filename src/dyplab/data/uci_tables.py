@@ -1,4 +1,14 @@
-"""Small UCI clinical tables for TabPFN: Parkinsons (voice), DARWIN (handwriting), Glioma grading."""
+"""Small UCI clinical tables for the PFN notebooks (F1, F2): Parkinsons (voice), Wisconsin breast cancer,
+DARWIN (handwriting), Glioma grading.
+
+- :func:`parkinsons`, :func:`breast_cancer`, :func:`darwin`, :func:`glioma` are the classification loaders: a
+  :class:`~dyplab.data.LabeledData` with ``X`` a DataFrame (column names kept) from which every identifier
+  column is removed here, in one place (Parkinsons' ``name``/``subject_id``, DARWIN's ``ID``; they are kept in
+  ``meta``), ``y`` int64 with class 1 the finding a test should detect, Norwegian class names, and
+  ``groups`` = subject where a person has several rows (Parkinsons).
+- :func:`parkinsons_table`, :func:`darwin_table`, :func:`glioma_table` are the raw, checked tables (with the
+  identifier and target columns), for a notebook that needs a column the loader removes.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ._core import DataError, DatasetInfo, Download, fetch, register, require_columns
+from .labeled import LabeledData
 
 PARKINSONS = "uci_parkinsons"
 DARWIN = "uci_darwin"
@@ -109,7 +120,7 @@ def _require_numeric(frame: pd.DataFrame, columns, *, what: str) -> None:
         raise DataError(f"{what}: column(s) {nan[:5]} have missing values")
 
 
-def parkinsons() -> pd.DataFrame:
+def parkinsons_table() -> pd.DataFrame:
     """UCI Parkinsons voice table: 195 recordings x (``name``, ``subject_id``, 22 features, ``status``).
 
     ``status`` is the target (1 = Parkinson's, 0 = healthy, ``int64``). ``subject_id`` (``S01`` ...)
@@ -133,7 +144,7 @@ def parkinsons() -> pd.DataFrame:
     return frame
 
 
-def darwin() -> pd.DataFrame:
+def darwin_table() -> pd.DataFrame:
     """DARWIN handwriting table: 174 subjects x (``ID``, 450 features, ``class``).
 
     ``class`` is the target, mapped P (Alzheimer's patient) → 1 and H (healthy) → 0 (``int64``).
@@ -158,7 +169,7 @@ def darwin() -> pd.DataFrame:
     return frame
 
 
-def glioma() -> pd.DataFrame:
+def glioma_table() -> pd.DataFrame:
     """Glioma grading table (TCGA_InfoWithGrade.csv): 839 patients x 24 columns, all ``int64``
     except ``Age_at_diagnosis`` (float, years).
 
@@ -173,3 +184,44 @@ def glioma() -> pd.DataFrame:
     if not frame["Grade"].isin([0, 1]).all():
         raise DataError(f"{what}: Grade must be 0 or 1, found {sorted(frame['Grade'].unique())}")
     return frame
+
+
+# --------------------------------------------------------------------------- classification loaders
+
+
+def parkinsons() -> LabeledData:
+    """195 voice recordings × 22 features; 1 = Parkinson's. ``groups`` = subject (several recordings each);
+    ``meta`` holds ``name`` and ``subject_id``."""
+    frame = parkinsons_table()
+    ids = ["name", "subject_id"]
+    return LabeledData(frame.drop(columns=[*ids, "status"]), frame["status"].to_numpy(), ["frisk", "Parkinson"],
+                       groups=frame["subject_id"].to_numpy(), group_kind="subject", meta=frame[ids])
+
+
+def breast_cancer() -> LabeledData:
+    """scikit-learn's copy of the Wisconsin diagnostic breast cancer table (UCI 17), recoded so that 1 = malignant.
+
+    scikit-learn codes 0 = malignant (212) and 1 = benign (357); here ``y = 1`` means malignant, the class a
+    test should find, so ROC AUC and P(class 1) are about malignancy.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer(as_frame=True)
+    if list(data.target_names) != ["malignant", "benign"]:
+        raise DataError(f"scikit-learn's breast cancer table has target names {list(data.target_names)}; "
+                        "expected ['malignant', 'benign']")
+    y = (data.target.to_numpy() == 0).astype(np.int64)
+    return LabeledData(data.data, y, ["godartet", "ondartet"])
+
+
+def darwin() -> LabeledData:
+    """DARWIN handwriting: 174 people × 450 features; 1 = Alzheimer's patient. ``ID`` is only in ``meta``."""
+    frame = darwin_table()
+    return LabeledData(frame.drop(columns=["ID", "class"]), frame["class"].to_numpy(), ["frisk", "Alzheimer"],
+                       meta=frame[["ID"]])
+
+
+def glioma() -> LabeledData:
+    """Glioma grading: 839 patients × 23 features (sex, age, race, 20 mutation flags); 1 = GBM, 0 = LGG."""
+    frame = glioma_table()
+    return LabeledData(frame.drop(columns=["Grade"]), frame["Grade"].to_numpy(), ["LGG", "GBM"])

@@ -61,9 +61,8 @@ def dev_tables() -> dict[str, LabeledData]:
     diabetes = load_diabetes(as_frame=True)
     target = diabetes.target.to_numpy()
     out["diabetes"] = _table(diabetes.data, target > np.median(target), ["lav progresjon", "høy progresjon"])
-    frame = heart.load("cleveland")
-    out["heart 0-4"] = _table(frame[list(heart.FEATURES)], frame["grade"].astype("int64"),
-                              [f"grad {g}" for g in range(5)])
+    patients = heart.load("cleveland")
+    out["heart 0-4"] = _table(patients.X, patients.meta["grade"].astype("int64"), [f"grad {g}" for g in range(5)])
     clash = set(out) & {t.lower() for t in EVALUATION_TABLES}
     if clash:
         raise RuntimeError(f"development tables overlap the evaluation tables: {sorted(clash)}")
