@@ -36,7 +36,7 @@ import dyplab
 from dyplab import metrics, training
 from dyplab.course.report import comparison_line, format_run
 from dyplab.data import fer2013
-from dyplab.models.faces import EmotionNet, FaceAugment
+from dyplab.models.faces import EmotionNet, face_augmentation
 from dyplab.workflows import faces
 
 ORIGINAL_EPOCHS = 30
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     with tempfile.TemporaryDirectory(prefix="dyplab-bench-") as tmp:
         if args.epochs_original > 0:
             dyplab.seed_everything(args.seed)
-            model = nn.Sequential(FaceAugment(zoom=0.0), EmotionNet(n_classes=7))
+            model = nn.Sequential(face_augmentation(zoom=0.0), EmotionNet(n_classes=7))
             train = (fer2013.to_tensor_input(split.train.X), torch.as_tensor(split.train.y))
             val = (fer2013.to_tensor_input(split.val.X), torch.as_tensor(split.val.y))
             start = time.perf_counter()

@@ -194,66 +194,27 @@ def test_transform_gives_normalised_tensors():
     assert tuple(batch.shape) == (2, 3, 16, 16) and np.allclose(batch.numpy(), x.numpy()[None], atol=1e-6)
 
 
-def _photo(n: int = 4, size: int = 24, seed: int = 0):
+def test_photo_augmentation_rotates_with_black_corners_and_keeps_colours_in_range():
     import torch
 
-    g = torch.Generator().manual_seed(seed)
-    return torch.rand(n, 3, size, size, generator=g)
-
-
-def test_augment_batch_does_nothing_when_every_setting_is_off():
+    from dyplab import transforms
     from dyplab.data import image_tensors
 
-    x = _photo()
-    off = {"flip": 0.0, "degrees": 0.0, "brightness": 0.0, "contrast": 0.0, "saturation": 0.0, "hue": 0.0}
-    assert np.allclose(image_tensors.augment_batch(x, off).numpy(), x.numpy(), atol=1e-6)
-
-
-def test_augment_batch_flips_and_rotates_each_image_on_its_own():
-    import torch
-
-    from dyplab.data import image_tensors
-
-    x = _photo(n=64)
-    only_flip = {"flip": 0.5, "degrees": 0.0, "brightness": 0.0, "contrast": 0.0, "saturation": 0.0, "hue": 0.0}
+    x = torch.rand(32, 3, 24, 24, generator=torch.Generator().manual_seed(0))
     torch.manual_seed(0)
-    out = image_tensors.augment_batch(x, only_flip)
-    flipped = [bool(torch.allclose(o, i.flip(-1))) for o, i in zip(out, x)]
-    kept = [bool(torch.allclose(o, i)) for o, i in zip(out, x)]
-    assert all(f or k for f, k in zip(flipped, kept)) and 16 < sum(flipped) < 48  # each image its own coin
-    turn = {**only_flip, "flip": 0.0, "degrees": 15.0}
-    rotated = image_tensors.augment_batch(x, turn)
-    assert rotated.shape == x.shape and not torch.allclose(rotated, x)
-    assert (rotated[:, :, 0, 0] == 0).any()  # a corner outside the turned photo is black, as in torchvision
-    centre = x.shape[-1] // 2
-    assert torch.allclose(rotated[:, :, centre - 1 : centre + 1, centre - 1 : centre + 1].mean(),
-                          x[:, :, centre - 1 : centre + 1, centre - 1 : centre + 1].mean(), atol=0.05)
-
-
-def test_colour_jitter_keeps_range_and_gray_stays_gray_under_a_hue_shift():
-    import torch
-
-    from dyplab.data import image_tensors
-
-    only_hue = {"flip": 0.0, "degrees": 0.0, "brightness": 0.0, "contrast": 0.0, "saturation": 0.0, "hue": 0.1}
-    gray = torch.full((3, 3, 8, 8), 0.4)
-    assert torch.allclose(image_tensors.augment_batch(gray, only_hue), gray, atol=1e-5)
-    red = torch.full((8, 3, 8, 8), 0.4)
-    red[:, 0] = 0.6  # a pale red: the turned colour stays inside 0..1, so nothing is clipped
-    shifted = image_tensors.augment_batch(red, only_hue)
-    assert not torch.allclose(shifted, red)  # colour changed, luma (Y) kept
-    luma = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
-    assert torch.allclose((shifted * luma).sum(1), (red * luma).sum(1), atol=0.03)
-    out = image_tensors.augment_batch(_photo(n=32))
-    assert out.min() >= 0 and out.max() <= 1
-    with pytest.raises(ValueError, match=r"\[N, 3, H, W\]"):
-        image_tensors.augment_batch(torch.zeros(2, 1, 8, 8))
+    out = transforms.augment_each(x, transforms.augmentation(**image_tensors.AUGMENTATION))
+    assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1
+    assert (out[:, :, 0, 0] == 0).any()  # a corner outside the turned photo is black
+    gray = torch.full((3, 3, 8, 8), 0.4)  # a hue shift and saturation change leave grey grey
+    only_colour = {k: v for k, v in image_tensors.AUGMENTATION.items() if k in ("saturation", "hue")}
+    assert torch.allclose(transforms.augment_each(gray, transforms.augmentation(**only_colour)), gray, atol=1e-5)
 
 
 def test_array_images_augment_a_whole_batch_through_getitems():
     import torch
     from torch.utils.data import DataLoader
 
+    from dyplab import transforms
     from dyplab.data import image_tensors
 
     X = (np.random.default_rng(0).random((10, 12, 12, 3)) * 255).astype(np.uint8)
@@ -266,8 +227,15 @@ def test_array_images_augment_a_whole_batch_through_getitems():
     plain = image_tensors.ArrayImages(X, np.arange(10) % 2)
     x0, y0 = plain[3]
     assert torch.allclose(x0, image_tensors.to_tensors(X[3:4])[0]) and y0 == 1
+    grey = image_tensors.ArrayImages(X[..., 0], np.arange(10) % 2, normalization={"mean": 0.5, "std": 0.5},
+                                     augment=transforms.augmentation(flip=0.5))
+    assert tuple(grey[0][0].shape) == (1, 12, 12) and float(grey[0][0].abs().max()) <= 1.0
     with pytest.raises(ValueError, match="uint8"):
-        image_tensors.batch_tensors(X.astype(np.float32))
+        image_tensors.ArrayImages(X.astype(np.float32), np.arange(10) % 2)
+    with pytest.raises(ValueError, match="one number or one per channel"):
+        image_tensors.ArrayImages(X[..., 0], np.arange(10) % 2)  # grey images, the photos' three channel means
+    with pytest.raises(TypeError, match="augment must be"):
+        image_tensors.ArrayImages(X, np.arange(10) % 2, augment="yes")
 
 
 def test_prepare_gives_datasets_for_fit(tmp_path, isolated_cache):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torchvision.transforms import v2
 
 from dyplab import checkpoints
 from dyplab.explain import grad_cam
-from dyplab.models.faces import EmotionNet, FaceAugment, FaceCNN
+from dyplab.models.faces import EmotionNet, FaceCNN, face_augmentation
 from dyplab.training import count_parameters
+from dyplab.transforms import TrainingAugment
 
 
 @pytest.mark.parametrize("model", [FaceCNN(), FaceCNN(width=8, convs=2), EmotionNet()])
@@ -39,19 +41,28 @@ def test_wrong_image_size_is_refused():
 
 def test_augmentation_only_in_training():
     torch.manual_seed(0)
-    aug = FaceAugment()
+    aug = face_augmentation()
     x = torch.randn(4, 1, 48, 48)
     assert torch.equal(aug.eval()(x), x)
     y = aug.train()(x)
     assert y.shape == x.shape and not torch.equal(y, x)
 
 
+def _steps(layer: TrainingAugment) -> dict[type, v2.Transform]:
+    return {type(t): t for t in layer.transform.transforms}
+
+
 def test_facecnn_passes_its_augmentation_settings_on():
-    aug = FaceCNN(width=4, degrees=5.0, shift=0.05, zoom=0.2).augment
-    assert isinstance(aug, FaceAugment) and (aug.degrees, aug.shift, aug.zoom) == (5.0, 0.05, 0.2)
-    light = FaceCNN(width=4).augment  # the default is the light recipe: flip and shift only
-    assert (light.flip, light.degrees, light.zoom) == (True, 0.0, 0.0) and light.shift > 0
-    assert not isinstance(FaceCNN(width=4, augment=False).augment, FaceAugment)
+    steps = _steps(FaceCNN(width=4, degrees=5.0, shift=0.05, zoom=0.2).augment)
+    affine = steps[v2.RandomAffine]
+    assert v2.RandomHorizontalFlip in steps
+    assert (list(affine.degrees), list(affine.translate), list(affine.scale)) == ([-5.0, 5.0], [0.05, 0.05], [0.8, 1.2])
+    light = _steps(FaceCNN(width=4).augment)  # the default is the light recipe: flip and shift only
+    assert list(light[v2.RandomAffine].degrees) == [0.0, 0.0] and light[v2.RandomAffine].scale is None
+    assert list(light[v2.RandomAffine].translate) == [0.1, 0.1] and v2.RandomHorizontalFlip in light
+    assert not isinstance(FaceCNN(width=4, augment=False).augment, TrainingAugment)
+    model = FaceCNN(width=4)  # no state in the augmentation: checkpoints of FaceCNN keep their keys
+    assert not [k for k in model.state_dict() if k.startswith("augment")]
 
 
 def test_grad_cam_is_48x48():

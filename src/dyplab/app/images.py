@@ -20,7 +20,7 @@ import torch
 from PIL import Image, UnidentifiedImageError
 from torch import nn
 
-from .. import checkpoints, explain
+from .. import checkpoints, explain, transforms
 from ..data.images import to_rgb
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -94,19 +94,16 @@ def last_conv(model: nn.Module) -> nn.Conv2d:
 
 def model_input(image: Image.Image, model: nn.Module, meta: dict) -> torch.Tensor:
     """The RGB image as the model's input ``[1, C, S, S]``: stretched to ``meta['image_size']``, scaled to 0..1,
-    averaged to one channel for a grayscale model, then standardised with ``meta['normalization']``."""
+    averaged to one channel for a grayscale model, then standardised with ``meta['normalization']``
+    (:mod:`dyplab.transforms`)."""
     size = int(meta.get("image_size", 0))
     if size <= 0:
         raise checkpoints.CheckpointError("the checkpoint does not say which image size the model takes (image_size)")
     im = image.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
-    x = np.asarray(im, dtype=np.float32) / 255.0
+    x = transforms.to_tensor(np.asarray(im, dtype=np.uint8))
     if _channels(model) == 1:
-        x = x.mean(axis=2, keepdims=True)
-    norm = meta.get("normalization") or {"mean": 0.0, "std": 1.0}
-    mean = np.asarray(norm["mean"], dtype=np.float32).reshape(-1)[: x.shape[2]]
-    std = np.asarray(norm["std"], dtype=np.float32).reshape(-1)[: x.shape[2]]
-    x = (x - mean) / std
-    return torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))[None]
+        x = x.mean(dim=1, keepdim=True)
+    return transforms.normalize(x, meta.get("normalization"))
 
 
 def class_names(meta: dict) -> list[str]:

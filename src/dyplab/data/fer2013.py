@@ -165,18 +165,19 @@ def _origin(rel: str) -> str:
     return "train"
 
 
+#: The FER2013 input scale: ``(x / 255 - MEAN) / STD`` (the models in :mod:`dyplab.models.faces` expect it).
 MEAN, STD = 0.5, 0.25
 
 
 def to_tensor_input(X: np.ndarray):
-    """``uint8 [N, 48, 48]`` images → ``float32`` tensor ``[N, 1, 48, 48]`` scaled to ``(X/255 - 0.5) / 0.25``."""
-    import torch
+    """``uint8 [N, 48, 48]`` images → ``float32`` tensor ``[N, 1, 48, 48]`` scaled to ``(X/255 - MEAN) / STD``
+    (:func:`dyplab.transforms.to_tensor`)."""
+    from ..transforms import to_tensor  # torch only when asked for
 
     X = np.asarray(X)
     if X.ndim != 3 or X.shape[1:] != (48, 48):
         raise ValueError(f"expected FER2013 images [N, 48, 48], got shape {X.shape}")
-    x = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32) / 255.0)
-    return ((x - MEAN) / STD).unsqueeze(1)
+    return to_tensor(X, {"mean": MEAN, "std": STD})
 
 
 def download_kaggle() -> Path:

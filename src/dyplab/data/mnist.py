@@ -184,19 +184,21 @@ def course_subset(
 
 
 def to_float(X: np.ndarray) -> np.ndarray:
-    """uint8 images → float32 in 0..1 (same shape)."""
+    """uint8 images → float32 in 0..1 (same shape; :func:`dyplab.transforms.to_tensor` without normalisation)."""
+    from ..transforms import to_tensor  # torch only when asked for
+
     X = np.asarray(X)
     if X.dtype != np.uint8:
         raise ValueError(f"to_float expects uint8 images (0-255), got dtype {X.dtype}.")
-    return X.astype(np.float32) / 255.0
+    return to_tensor(X).numpy().reshape(X.shape)
 
 
 def to_tensor_input(X: np.ndarray, *, normalize: bool = True) -> np.ndarray:
-    """uint8 [N, 28, 28] → float32 [N, 1, 28, 28] for a CNN; standardised with :data:`MEAN`/:data:`STD` if asked."""
-    Xf = to_float(X)
-    if normalize:
-        Xf = (Xf - MEAN) / STD
-    return Xf[:, None, :, :]
+    """uint8 [N, 28, 28] → float32 [N, 1, 28, 28] for a CNN; standardised with :data:`MEAN`/:data:`STD` if asked
+    (:func:`dyplab.transforms.to_tensor`, returned as a NumPy array)."""
+    from ..transforms import to_tensor  # torch only when asked for
+
+    return to_tensor(X, {"mean": MEAN, "std": STD} if normalize else None).numpy()
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ Both take float images ``[N, 1, 48, 48]`` (or ``[N, 48, 48]``) standardised with
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import torch
 from torch import nn
-from torch.nn import functional as F
+
+from ..transforms import TrainingAugment, augmentation
 
 N_CLASSES = 7
 SIZE = 48
@@ -25,35 +25,13 @@ def _as_images(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
-class FaceAugment(nn.Module):
-    """Batch augmentation as a layer (training only): horizontal flip, small rotation, shift and zoom.
-
-    One affine warp per image (``F.affine_grid``), so it costs little next to the convolutions. In
-    ``eval()`` mode it does nothing, so validation and test images are never altered.
+def face_augmentation(flip: bool = True, degrees: float = 10.0, shift: float = 0.1, zoom: float = 0.1) -> TrainingAugment:
+    """Augmentation as a layer (training only; :class:`dyplab.transforms.TrainingAugment`): horizontal flip,
+    rotation up to ``degrees``, shift up to ``shift`` of the size and zoom within ``1 ± zoom``, each face its own
+    draw (one bilinear ``v2.RandomAffine``); outside the face the value 0, the data set's mean grey. In ``eval()``
+    mode it does nothing, so validation and test images are never altered.
     """
-
-    def __init__(self, flip: bool = True, degrees: float = 10.0, shift: float = 0.1, zoom: float = 0.1) -> None:
-        super().__init__()
-        self.flip, self.degrees, self.shift, self.zoom = bool(flip), float(degrees), float(shift), float(zoom)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training:
-            return x
-        n = x.shape[0]
-        dev = x.device
-        angle = (torch.rand(n, device=dev) * 2 - 1) * math.radians(self.degrees)
-        scale = 1.0 + (torch.rand(n, device=dev) * 2 - 1) * self.zoom
-        sign = torch.where(torch.rand(n, device=dev) < 0.5, -1.0, 1.0) if self.flip else torch.ones(n, device=dev)
-        cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-        theta = torch.zeros(n, 2, 3, device=dev)
-        theta[:, 0, 0], theta[:, 0, 1] = cos * sign, -sin
-        theta[:, 1, 0], theta[:, 1, 1] = sin * sign, cos
-        theta[:, :, 2] = (torch.rand(n, 2, device=dev) * 2 - 1) * 2 * self.shift
-        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
-
-    def extra_repr(self) -> str:
-        return f"flip={self.flip}, degrees={self.degrees}, shift={self.shift}, zoom={self.zoom}"
+    return TrainingAugment(augmentation(flip=0.5 if flip else 0.0, degrees=degrees, translate=shift, scale=zoom))
 
 
 def _block(c_in: int, c_out: int, convs: int) -> nn.Sequential:
@@ -72,7 +50,7 @@ class FaceCNN(nn.Module):
     every block or four, one per block. 48 → 24 → 12 → 6 → 3 pixels; the 3×3 maps are flattened (where in
     the face a feature fired matters) into a hidden layer of ``hidden`` units with dropout, then the logits.
     :attr:`last_conv` is the last convolution (6×6 feature maps) for Grad-CAM.
-    ``augment=True`` puts :class:`FaceAugment` in front (active in training only) with ``degrees``, ``shift``
+    ``augment=True`` puts :func:`face_augmentation` in front (active in training only) with ``degrees``, ``shift``
     and ``zoom``; the defaults are the light recipe chosen on validation (flip and shift only).
     """
 
@@ -86,7 +64,7 @@ class FaceCNN(nn.Module):
             raise ValueError(f"need four blocks with >= 1 channel and >= 1 convolution each; got "
                              f"channels={widths}, convs={per_block}")
         chans = [1, *widths]
-        self.augment = FaceAugment(degrees=degrees, shift=shift, zoom=zoom) if augment else nn.Identity()
+        self.augment = face_augmentation(degrees=degrees, shift=shift, zoom=zoom) if augment else nn.Identity()
         self.features = nn.Sequential(*[_block(chans[i], chans[i + 1], per_block[i]) for i in range(4)])
         self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(chans[-1] * 9, hidden),
                                   nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
