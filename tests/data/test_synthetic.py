@@ -17,13 +17,20 @@ GENERATORS = {
     "tabular": lambda n, seed: synthetic.tabular_patients(n, seed=seed),
 }
 SHAPES = {"xray": (1, 32, 32), "eeg": (1, 256), "tabular": (3,)}
+CLASSES = {"xray": synthetic.XRAY_CLASSES, "eeg": synthetic.EEG_CLASSES, "tabular": synthetic.PATIENT_CLASSES}
+
+
+def _arrays(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    data = GENERATORS[name](n, seed)
+    assert data.class_names == list(CLASSES[name]) and data.groups is None
+    return data.X, data.y
 
 
 @pytest.mark.parametrize("name", GENERATORS)
 def test_same_seed_same_data_other_seed_other_data(name: str) -> None:
-    X1, y1 = GENERATORS[name](60, 5)
-    X2, y2 = GENERATORS[name](60, 5)
-    X3, _ = GENERATORS[name](60, 6)
+    X1, y1 = _arrays(name, 60, 5)
+    X2, y2 = _arrays(name, 60, 5)
+    X3, _ = _arrays(name, 60, 6)
     np.testing.assert_array_equal(X1, X2)
     np.testing.assert_array_equal(y1, y2)
     assert not np.array_equal(X1, X3)
@@ -32,7 +39,7 @@ def test_same_seed_same_data_other_seed_other_data(name: str) -> None:
 @pytest.mark.parametrize("name", GENERATORS)
 @pytest.mark.parametrize("n", [2, 51, 200])
 def test_shapes_dtypes_balance_and_mixed_order(name: str, n: int) -> None:
-    X, y = GENERATORS[name](n, 0)
+    X, y = _arrays(name, n, 0)
     assert X.shape == (n, *SHAPES[name]) and X.dtype == np.float32 and y.dtype == np.int64
     assert np.isfinite(X).all()
     counts = np.bincount(y, minlength=2)
@@ -42,8 +49,8 @@ def test_shapes_dtypes_balance_and_mixed_order(name: str, n: int) -> None:
 
 
 def test_sizes_are_configurable_and_validated() -> None:
-    assert synthetic.xray_lesions(4, size=16)[0].shape == (4, 1, 16, 16)
-    assert synthetic.eeg(4, length=512)[0].shape == (4, 1, 512)
+    assert synthetic.xray_lesions(4, size=16).X.shape == (4, 1, 16, 16)
+    assert synthetic.eeg(4, length=512).X.shape == (4, 1, 512)
     with pytest.raises(ValueError, match="at least 2"):
         synthetic.tabular_patients(1)
     with pytest.raises(ValueError, match="fs must be positive"):
@@ -57,7 +64,7 @@ def _held_out_accuracy(F: np.ndarray, y: np.ndarray) -> float:
 
 
 def test_xray_lesion_is_detectable_by_a_simple_model() -> None:
-    X, y = synthetic.xray_lesions(400, seed=1)
+    X, y = _arrays("xray", 400, 1)
     img = X[:, 0]
     # brightest 3x3 patch and mean brightness: what a lesion changes
     F = np.column_stack([uniform_filter(img, size=(1, 3, 3)).reshape(len(X), -1).max(1), img.mean(axis=(1, 2))])
@@ -66,7 +73,7 @@ def test_xray_lesion_is_detectable_by_a_simple_model() -> None:
 
 
 def test_eeg_classes_differ_in_their_spectrum() -> None:
-    X, y = synthetic.eeg(400, seed=1)
+    X, y = _arrays("eeg", 400, 1)
     spectrum = np.abs(np.fft.rfft(X[:, 0], axis=1))
     assert _held_out_accuracy(spectrum, y) > 0.9
     freqs = np.fft.rfftfreq(X.shape[2], d=1 / 173.61)
@@ -76,7 +83,7 @@ def test_eeg_classes_differ_in_their_spectrum() -> None:
 
 
 def test_tabular_patients_are_learnable_and_plausible() -> None:
-    X, y = synthetic.tabular_patients(400, seed=1)
+    X, y = _arrays("tabular", 400, 1)
     assert _held_out_accuracy(X, y) > 0.9
     hb, leuk, crp = X.T
     assert 8 < hb.min() and hb.max() < 19 and leuk.min() > 0 and crp.min() > 0

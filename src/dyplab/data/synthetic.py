@@ -1,13 +1,16 @@
 """Seeded synthetic teaching data (A2): toy X-ray images, toy EEG and toy blood tests.
 
-Every generator returns NumPy arrays ``(X float32, y int64)`` with balanced classes (the counts
-differ by at most one) in shuffled order, and gives identical arrays for the same ``seed``.
+Every generator returns a :class:`~dyplab.data.LabeledData` (``X`` a float32 array ready for a network,
+``y`` int64, the Norwegian class names) with balanced classes (the counts differ by at most one) in
+shuffled order, and gives identical arrays for the same ``seed``.
 The data are *made up*: they teach the mechanics of a network, not medicine.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .labeled import LabeledData
 
 #: names and units of the columns of :func:`tabular_patients`
 PATIENT_FEATURES = ("Hb (g/dL)", "Leukocytter (10⁹/L)", "CRP (mg/L)")
@@ -23,8 +26,9 @@ def _balanced_labels(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.permutation(y)
 
 
-def xray_lesions(n: int, size: int = 32, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
-    """Toy "X-ray" images: ``X`` float32 ``[n, 1, size, size]`` in about 0..1, ``y`` int64 ``[n]``.
+def xray_lesions(n: int, size: int = 32, seed: int = 42) -> LabeledData:
+    """Toy "X-ray" images: ``X`` float32 ``[n, 1, size, size]`` in about 0..1, ``y`` int64 ``[n]``,
+    classes :data:`XRAY_CLASSES`.
 
     Class 0 (normal): a smooth background (brightness 0.25-0.35 with a gentle gradient) plus
     pixel noise (sd 0.1). Class 1 (lesion): the same kind of background plus one round, brighter
@@ -45,11 +49,12 @@ def xray_lesions(n: int, size: int = 32, seed: int = 42) -> tuple[np.ndarray, np
             radius = rng.uniform(2.0, 5.0)
             img = img + rng.uniform(0.25, 0.45) * (((xx - cx) ** 2 + (yy - cy) ** 2) < radius**2)
         X[i, 0] = img
-    return X, y
+    return LabeledData(X, y, list(XRAY_CLASSES))
 
 
-def eeg(n: int, length: int = 256, fs: float = 173.61, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
-    """Toy single-channel EEG: ``X`` float32 ``[n, 1, length]`` (about ±2), ``y`` int64 ``[n]``.
+def eeg(n: int, length: int = 256, fs: float = 173.61, seed: int = 42) -> LabeledData:
+    """Toy single-channel EEG: ``X`` float32 ``[n, 1, length]`` (about ±2), ``y`` int64 ``[n]``, classes
+    :data:`EEG_CLASSES`.
 
     ``length`` samples at ``fs`` Hz (256 samples at 173.61 Hz ≈ 1.47 s, like a Bonn EEG window).
     Class 0 "normal": an alpha-like rhythm, amplitude 0.4-0.6 at 9-11 Hz, random phase, noise sd 0.1.
@@ -74,11 +79,12 @@ def eeg(n: int, length: int = 256, fs: float = 173.61, seed: int = 42) -> tuple[
             sig = rng.uniform(0.6, 1.0) * np.sin(2 * np.pi * rng.uniform(23, 27) * t + phase) * mod
             sig = sig + 0.3 * rng.standard_normal(length)
         X[i, 0] = sig
-    return X, y
+    return LabeledData(X, y, list(EEG_CLASSES))
 
 
-def tabular_patients(n: int, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
-    """Toy blood tests: ``X`` float32 ``[n, 3]`` = Hb (g/dL), leukocytes (10⁹/L), CRP (mg/L); ``y`` int64 ``[n]``.
+def tabular_patients(n: int, seed: int = 42) -> LabeledData:
+    """Toy blood tests: ``X`` float32 ``[n, 3]`` = Hb (g/dL), leukocytes (10⁹/L), CRP (mg/L); ``y`` int64 ``[n]``,
+    classes :data:`PATIENT_CLASSES`.
 
     y = 1 ("bacterial infection") patients have, on average, raised CRP (median ≈ 60 vs ≈ 3 mg/L),
     raised leukocytes (median ≈ 13 vs ≈ 7) and slightly lower Hb (13.0 vs 14.0), with overlapping
@@ -92,4 +98,4 @@ def tabular_patients(n: int, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
     leuk = np.exp(np.where(sick, rng.normal(np.log(13.0), 0.3, n), rng.normal(np.log(7.0), 0.25, n)))
     crp = np.exp(np.where(sick, rng.normal(np.log(60.0), 0.8, n), rng.normal(np.log(3.0), 0.8, n)))
     X = np.column_stack([hb, leuk, crp]).astype(np.float32)
-    return X, y
+    return LabeledData(X, y, list(PATIENT_CLASSES))
