@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from dyplab.models.mnist import CNN, MLP, OriginalCNN, RandomShift
+from dyplab.models.mnist import CNN, MLP, OriginalCNN, random_shift
 from dyplab.training import count_parameters
 
 
@@ -59,7 +59,7 @@ def test_cnn_features_for_grad_cam():
 
 def test_random_shift_only_in_training_and_keeps_content():
     torch.manual_seed(0)
-    shift = RandomShift(max_shift=2, pad_value=-1.0)
+    shift = random_shift(max_shift=2, pad_value=-1.0)
     x = torch.zeros(64, 1, 28, 28)
     x[:, :, 10:18, 10:18] = torch.arange(64, dtype=torch.float32)[:, None, None, None] + 1  # a block per image
     shift.eval()
@@ -73,3 +73,4 @@ def test_random_shift_only_in_training_and_keeps_content():
         assert (y[i, 0][y[i, 0] > 0] == i + 1).all()
         assert rows.numel() == 64 and 8 <= rows.min() <= 12 and 8 <= cols.min() <= 12
         assert (y[i, 0] == -1.0).any() == bool(rows.min() != 10 or cols.min() != 10)  # padding enters when moved
+    assert not CNN().state_dict().keys() - CNN(max_shift=0).state_dict().keys()  # no state: checkpoints still load

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from dyplab import explain
-from dyplab.models.mri import ShiftRotate, ThreeViewCNN, ViewCNN
+from dyplab.models.mri import ThreeViewCNN, ViewCNN
 
 
 def test_view_cnn_shapes_and_errors():
@@ -71,23 +71,23 @@ def test_three_view_cnn_learns_a_signal_in_one_view():
     assert acc > 0.9
 
 
-def test_shift_rotate_is_small_seeded_and_shape_preserving():
+def test_recipe_augmentation_is_small_seeded_and_shape_preserving():
+    from dyplab.models import mri
+
     img = np.zeros((3, 32, 32), np.float32)
     img[:, 12:20, 12:20] = 1.0
-    identity = ShiftRotate(max_degrees=0, max_shift=0, seed=0)(img)
-    torch.testing.assert_close(identity, torch.as_tensor(img), atol=1e-5, rtol=0)
-    a = ShiftRotate(seed=1)(img)
-    b = ShiftRotate(seed=1)(img)
+    augment = mri.RECIPE.augment
+    a = augment(seed=1)(img)
+    b = augment(seed=1)(img)
     torch.testing.assert_close(a, b)
-    assert a.shape == (3, 32, 32)
+    assert a.shape == (3, 32, 32) and a.dtype == torch.float32
     assert not torch.allclose(a, torch.as_tensor(img))  # it did move the views
     assert not torch.allclose(a[0], a[1])  # each view gets its own draw
     assert abs(a.sum().item() - img.sum()) / img.sum() < 0.1  # a small move keeps the object inside
-    assert ShiftRotate(seed=0)(img[0]).shape == (1, 32, 32)
-    with pytest.raises(ValueError, match=r"one example \[H, W\] or \[V, H, W\]"):
-        ShiftRotate(seed=0)(np.zeros((2, 3, 8, 8)))
-    with pytest.raises(ValueError, match="max_shift"):
-        ShiftRotate(max_shift=0.7)
+    assert float(a[:, :3].abs().max()) == 0.0  # zeros outside: the border rows stay background
+    assert augment(seed=0)(img[0]).shape == (1, 32, 32)
+    with pytest.raises(ValueError, match=r"one example \[H, W\] or \[C, H, W\]"):
+        augment(seed=0)(np.zeros((2, 3, 8, 8)))
 
 
 def test_protocol_parts_are_disjoint_subjects_and_keep_the_test_set():

@@ -12,39 +12,20 @@ import torch
 from torch import nn
 
 from ..normalization import MNIST_MEAN, MNIST_STD
+from ..transforms import TrainingAugment, augmentation
 
 N_CLASSES = 10
 
 
-class RandomShift(nn.Module):
-    """Data augmentation as a layer: shift each image by up to ``max_shift`` pixels (training only).
+def random_shift(max_shift: int = 2, pad_value: float = 0.0) -> TrainingAugment:
+    """Data augmentation as a layer: shift each image by up to ``max_shift`` whole pixels (training only).
 
-    The image is zero-padded (in the standardised scale, the background value ``pad_value``)
-    and a 28×28 window is cut out at a random offset per image. In ``eval()`` mode it does nothing,
-    so validation and test images are never altered.
+    The image is padded with ``pad_value`` (in the standardised scale, the background value) and a 28×28
+    window is cut out at a random offset per image (``v2.RandomCrop(28, padding=max_shift, fill=pad_value)``,
+    :class:`dyplab.transforms.TrainingAugment`). In ``eval()`` mode it does nothing, so validation and test
+    images are never altered.
     """
-
-    def __init__(self, max_shift: int = 2, pad_value: float = 0.0) -> None:
-        super().__init__()
-        self.max_shift = int(max_shift)
-        self.pad_value = float(pad_value)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.max_shift <= 0:
-            return x
-        s = self.max_shift
-        n, c, h, w = x.shape
-        padded = nn.functional.pad(x, (s, s, s, s), value=self.pad_value)
-        dy = torch.randint(0, 2 * s + 1, (n,), device=x.device)
-        dx = torch.randint(0, 2 * s + 1, (n,), device=x.device)
-        rows = (dy[:, None] + torch.arange(h, device=x.device)[None, :])[:, None, :, None]  # [n,1,h,1]
-        cols = (dx[:, None] + torch.arange(w, device=x.device)[None, :])[:, None, None, :]  # [n,1,1,w]
-        batch = torch.arange(n, device=x.device)[:, None, None, None]
-        chan = torch.arange(c, device=x.device)[None, :, None, None]
-        return padded[batch, chan, rows, cols]
-
-    def extra_repr(self) -> str:
-        return f"max_shift={self.max_shift}"
+    return TrainingAugment(augmentation(shift=int(max_shift), size=28, fill=float(pad_value)))
 
 
 def _as_images(x: torch.Tensor) -> torch.Tensor:
@@ -105,7 +86,7 @@ class CNN(nn.Module):
 
     Three blocks of 3×3 convolution → BatchNorm → ReLU → 2×2 max-pooling (28 → 14 → 7 → 3), then
     a small classifier (576 → 128 → 10) with dropout. Pooling early keeps the computation small;
-    BatchNorm lets it train fast with a large learning rate (OneCycle); ``RandomShift`` moves the
+    BatchNorm lets it train fast with a large learning rate (OneCycle); :func:`random_shift` moves the
     digits by up to ``max_shift`` pixels during training only. Width and ``CNN_EPOCHS`` were chosen on the
     validation images (``benchmarks/mnist_recipe_selection.py``); ``benchmarks/mnist_cnn.py`` compares its time
     with the original recipe's.
@@ -116,7 +97,7 @@ class CNN(nn.Module):
     ) -> None:
         super().__init__()
         c1, c2, c3 = channels
-        self.augment = RandomShift(max_shift, pad_value=_background())
+        self.augment = random_shift(max_shift, pad_value=_background())
         self.conv1 = _conv_block(1, c1)
         self.conv2 = _conv_block(c1, c2)
         self.conv3 = _conv_block(c2, c3)

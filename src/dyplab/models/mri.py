@@ -5,8 +5,9 @@
   branch (grouped convolutions: the views are different planes, so their pixels are not aligned and must
   not be mixed in the first convolution); the pooled features of all branches are concatenated before
   one linear layer (late fusion).
-- :class:`ShiftRotate`: the anatomically plausible augmentation used with them (small shifts and
-  rotations, no left-right flip: the brain is not symmetric and a flip changes which hemisphere is which).
+- the recipe's ``augment(seed)``: the anatomically plausible augmentation used with them (small shifts and
+  rotations of each view on its own, :mod:`dyplab.transforms`; no left-right flip: the brain is not symmetric
+  and a flip changes which hemisphere is which).
 
 ``cam_layer(...)`` gives the last convolutional feature map of a view, the layer for
 :func:`dyplab.explain.grad_cam`.
@@ -22,7 +23,6 @@ D1's protocol lives here too, so that the notebook and ``benchmarks/mri_recipe_s
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
@@ -32,9 +32,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .. import splits
+from .. import splits, transforms
 
-__all__ = ["CANDIDATES", "RECIPE", "SELECTION_SHARE", "TEST_SHARE", "Parts", "Recipe", "ShiftRotate",
+__all__ = ["CANDIDATES", "RECIPE", "SELECTION_SHARE", "TEST_SHARE", "Parts", "Recipe",
            "ThreeViewCNN", "ViewCNN", "protocol_parts"]
 
 
@@ -115,43 +115,6 @@ class ThreeViewCNN(nn.Module):
         return self.taps[view]
 
 
-class ShiftRotate:
-    """Random small rotation (``±max_degrees``) and shift (``±max_shift`` of the size) of each view.
-
-    Call on one example ``[H, W]`` or ``[V, H, W]`` (NumPy or tensor); returns a float tensor
-    ``[1, H, W]`` / ``[V, H, W]``. Every view gets its own draw (the views are different planes).
-    Bilinear interpolation, zeros outside the image (the background of the masked slices is 0).
-    """
-
-    def __init__(self, max_degrees: float = 8.0, max_shift: float = 0.05, seed: int | None = None) -> None:
-        if max_degrees < 0 or not 0 <= max_shift < 0.5:
-            raise ValueError(f"need max_degrees >= 0 and 0 <= max_shift < 0.5; got {max_degrees}, {max_shift}")
-        self.max_degrees = float(max_degrees)
-        self.max_shift = float(max_shift)
-        self.generator = torch.Generator()
-        if seed is not None:
-            self.generator.manual_seed(int(seed))
-        else:
-            self.generator.seed()
-
-    def _uniform(self, n: int, bound: float) -> torch.Tensor:
-        return (torch.rand(n, generator=self.generator) * 2 - 1) * bound
-
-    def __call__(self, x: Any) -> torch.Tensor:
-        t = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=torch.float32)
-        if t.ndim == 2:
-            t = t.unsqueeze(0)
-        if t.ndim != 3:
-            raise ValueError(f"ShiftRotate expects one example [H, W] or [V, H, W]; got shape {tuple(t.shape)}")
-        n = t.shape[0]
-        angle = self._uniform(n, math.radians(self.max_degrees))
-        shift = self._uniform(2 * n, 2 * self.max_shift).reshape(n, 2)  # affine_grid units: the image spans 2
-        cos, sin = torch.cos(angle), torch.sin(angle)
-        theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
-        grid = F.affine_grid(theta, [n, 1, *t.shape[-2:]], align_corners=False)
-        return F.grid_sample(t.unsqueeze(1), grid, mode="bilinear", padding_mode="zeros", align_corners=False)[:, 0]
-
-
 # ------------------------------------------------------------------------------------ D1's protocol
 
 TEST_SHARE = 0.15
@@ -211,9 +174,11 @@ class Recipe:
             return ViewCNN(n_classes, width=self.width)
         return ThreeViewCNN(n_classes, n_views=len(self.views), width=self.width)
 
-    def augment(self, seed: int | None = None) -> ShiftRotate:
-        """The recipe's training augmentation (each view its own small rotation and shift)."""
-        return ShiftRotate(self.max_degrees, self.max_shift, seed=seed)
+    def augment(self, seed: int | None = None) -> transforms.Augment:
+        """The recipe's training augmentation for one example ``[H, W]`` / ``[V, H, W]``: each view its own
+        small rotation and shift (bilinear, zeros outside), drawn from an own stream started at ``seed``."""
+        return transforms.Augment(transforms.augmentation(degrees=self.max_degrees, translate=self.max_shift),
+                                  per_channel=True, seed=seed)
 
     def fit_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`dyplab.training.fit` / :func:`dyplab.crossval.oof_torch`."""
