@@ -28,18 +28,21 @@ def test_to_tensor_grey_and_colour() -> None:
 
 
 def test_augmented_images_keep_shape_and_content() -> None:
-    X = torch.arange(2 * 1 * 6 * 6, dtype=torch.float32).reshape(2, 1, 6, 6)
-    ds = medimaging.AugmentedImages(X, np.array([0, 1]), shift=1, vflip=True)
+    X = np.arange(2 * 6 * 6, dtype=np.uint8).reshape(2, 6, 6) * 3
+    expected = medimaging.to_tensor(X)
+    ds = medimaging.augmented_images(X, np.array([0, 1]), shift=1, vflip=True)
     torch.manual_seed(0)
     for _ in range(20):
         x, y = ds[1]
         assert x.shape == (1, 6, 6) and int(y) == 1
-        assert set(x.unique().tolist()) <= set(X[1].unique().tolist())  # values move, none are invented
-    plain = medimaging.AugmentedImages(X, np.array([0, 1]), shift=0)
+        assert set(x.unique().tolist()) <= set(expected[1].unique().tolist())  # values move, none are invented
+    plain = medimaging.augmented_images(X, np.array([0, 1]), shift=0)
     seen = {tuple(plain[0][0].flatten().tolist()) for _ in range(30)}
-    assert seen == {tuple(X[0].flatten().tolist()), tuple(X[0].flip(-1).flatten().tolist())}
+    assert seen == {tuple(expected[0].flatten().tolist()), tuple(expected[0].flip(-1).flatten().tolist())}
     with pytest.raises(ValueError, match="labels"):
-        medimaging.AugmentedImages(X, np.array([0]))
+        medimaging.augmented_images(X, np.array([0]))
+    with pytest.raises(ValueError, match="shift"):
+        medimaging.augmented_images(X, np.array([0, 1]), shift=-1)
 
 
 def test_auc_acc_binary_and_multiclass() -> None:

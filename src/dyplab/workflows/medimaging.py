@@ -1,7 +1,7 @@
 """Training and scoring small image classifiers on MedMNIST-style arrays, over several seeds (C4a).
 
 - :func:`to_tensor`: ``uint8`` images ``[N, H, W]`` / ``[N, H, W, C]`` → ``float32 [N, C, H, W]`` in ``[-1, 1]``.
-- :class:`AugmentedImages`: a dataset that flips and shifts each image at random (training only).
+- :func:`augmented_images`: a training dataset that flips and shifts each image at random.
 - :func:`auc_acc`: AUC and accuracy as MedMNIST v2 defines them (AUC: binary ROC AUC of class 1;
   multi-class: the mean of the one-vs-rest AUCs).
 - The recipes in one place: :data:`BUDGET` (epochs and seeds, the same for the CNN and the ViT),
@@ -25,11 +25,12 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .. import config, metrics, training
+from .. import config, metrics, training, transforms
+from ..data.image_tensors import ArrayImages
 from ..data.labeled import LabeledData
 from ..models.images import CompactCNN, SmallViT
 
-__all__ = ["BUDGET", "CANDIDATES", "CHOSEN", "POSITIVE", "VIT_SIZE", "AugmentedImages", "auc_acc", "binary_view",
+__all__ = ["BUDGET", "CANDIDATES", "CHOSEN", "POSITIVE", "VIT_SIZE", "NORMALIZATION", "auc_acc", "augmented_images", "binary_view",
            "build_model", "clinical_metrics", "mean_sd", "recipe", "to_tensor", "train_seeds"]
 
 #: The budget of every MedMNIST model in C4a, the CNN and the ViT alike: at most ``max_epochs`` epochs with a
@@ -85,53 +86,32 @@ def recipe(kind: str, flag: str, candidate: str | None = None) -> dict[str, Any]
             "channels_last": kind == "cnn", **CANDIDATES[name]}
 
 
+#: The MedMNIST input scale of C4a's models: ``(x / 255 - 0.5) / 0.5``, i.e. ``[-1, 1]`` (every channel).
+NORMALIZATION: dict[str, float] = {"mean": 0.5, "std": 0.5}
+
+
 def to_tensor(images: np.ndarray) -> torch.Tensor:
-    """``uint8`` images ``[N, H, W]`` (grey) or ``[N, H, W, C]`` → ``float32 [N, C, H, W]`` scaled to ``[-1, 1]``."""
+    """``uint8`` images ``[N, H, W]`` (grey) or ``[N, H, W, C]`` → ``float32 [N, C, H, W]`` scaled to ``[-1, 1]``
+    (:func:`dyplab.transforms.to_tensor` with :data:`NORMALIZATION`)."""
     a = np.asarray(images)
-    if a.dtype != np.uint8:
-        raise ValueError(f"expected uint8 images (0-255); got dtype {a.dtype}")
-    if a.ndim == 3:
-        a = a[:, None]
-    elif a.ndim == 4:
-        a = a.transpose(0, 3, 1, 2)
-    else:
+    if a.ndim not in (3, 4):
         raise ValueError(f"expected images [N, H, W] or [N, H, W, C]; got shape {a.shape}")
-    return (torch.from_numpy(np.ascontiguousarray(a)).float() / 255.0 - 0.5) / 0.5
+    return transforms.to_tensor(a, NORMALIZATION)
 
 
-class AugmentedImages(torch.utils.data.Dataset):
-    """``(x, y)`` pairs with a random horizontal (and optionally vertical) flip and a shift of up to ``shift`` px.
-
-    The shift pads with the image's edge values and crops back to the original size. Randomness comes from
-    torch's global generator, which :func:`dyplab.training.fit` seeds.
-    """
-
-    def __init__(self, X: torch.Tensor, y: np.ndarray | torch.Tensor, *, shift: int = 2, vflip: bool = False) -> None:
-        if X.ndim != 4:
-            raise ValueError(f"X must be [N, C, H, W]; got shape {tuple(X.shape)}")
-        if len(X) != len(y):
-            raise ValueError(f"{len(X)} images but {len(y)} labels")
-        if shift < 0:
-            raise ValueError(f"shift must be >= 0; got {shift}")
-        self.X, self.y = X, torch.as_tensor(np.asarray(y), dtype=torch.int64)
-        self.shift, self.vflip = int(shift), bool(vflip)
-
-    def __len__(self) -> int:
-        return len(self.y)
-
-    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
-        x = self.X[i]
-        r = torch.rand(3)
-        if r[0] < 0.5:
-            x = x.flip(-1)
-        if self.vflip and r[1] < 0.5:
-            x = x.flip(-2)
-        if self.shift:
-            s = self.shift
-            h, w = x.shape[-2:]
-            dy, dx = torch.randint(0, 2 * s + 1, (2,)).tolist()
-            x = nn.functional.pad(x[None], (s, s, s, s), mode="replicate")[0, :, dy : dy + h, dx : dx + w]
-        return x, self.y[i]
+def augmented_images(X: np.ndarray, y: np.ndarray, *, shift: int = 2, vflip: bool = False) -> ArrayImages:
+    """A training dataset over ``uint8`` images ``[N, H, W(, C)]`` that flips each image horizontally (and, with
+    ``vflip``, vertically) at random and shifts it by up to ``shift`` pixels (the border pixels repeated), every
+    image its own draw; then scales it like :func:`to_tensor`. Randomness comes from torch's global generator,
+    which :func:`dyplab.training.fit` seeds."""
+    X = np.asarray(X)
+    if X.ndim not in (3, 4):
+        raise ValueError(f"X must be uint8 images [N, H, W] or [N, H, W, C]; got shape {X.shape}")
+    if shift < 0:
+        raise ValueError(f"shift must be >= 0; got {shift}")
+    aug = transforms.augmentation(flip=0.5, vflip=0.5 if vflip else 0.0, shift=int(shift), size=X.shape[1],
+                                  padding_mode="edge")
+    return ArrayImages(X, y, augment=aug, normalization=NORMALIZATION)
 
 
 def auc_acc(y: np.ndarray, proba: np.ndarray) -> dict[str, float]:
@@ -181,7 +161,7 @@ def train_seeds(
     if not seeds:
         raise ValueError("give at least one seed")
     X_tr, X_va = to_tensor(train.X), to_tensor(val.X)
-    train_ds = AugmentedImages(X_tr, train.y, shift=shift, vflip=vflip) if augment else (X_tr, train.y)
+    train_ds = augmented_images(train.X, train.y, shift=shift, vflip=vflip) if augment else (X_tr, train.y)
     fit_kwargs.setdefault("progress", False)
     rows, models = [], []
     for seed in seeds:
