@@ -127,19 +127,27 @@ def test_segments_cut_windows_and_remember_their_source() -> None:
 
 
 def test_windowed_split_keeps_each_recording_on_one_side() -> None:
+    from dyplab.data import LabeledData, LabeledSplit
+
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60, 4097)).astype(np.float32)
     y = np.repeat([0, 1], 30)
-    s = bonn_eeg.windowed_split(X, y, length=256, step=128, test_size=0.25, val_size=0.15, seed=3)
-    groups = [set(s.g_train.tolist()), set(s.g_val.tolist()), set(s.g_test.tolist())]
+    names = np.array([f"rec{i}" for i in range(60)])
+    s = bonn_eeg.windowed_split(LabeledData(X, y, ["A", "E"], groups=names, group_kind="recording"), length=256,
+                                step=128, test_size=0.25, val_size=0.15, seed=3)
+    assert isinstance(s, LabeledSplit) and s.train.class_names == ["A", "E"] and s.test.group_kind == "segment"
+    groups = [set(s.train.groups.tolist()), set(s.val.groups.tolist()), set(s.test.groups.tolist())]
     assert not (groups[0] & groups[1]) and not (groups[0] & groups[2]) and not (groups[1] & groups[2])
     assert set().union(*groups) == set(range(60))
     assert len(groups[2]) == 15 and sorted(np.bincount(y[list(groups[2])]).tolist()) == [7, 8]  # stratified
-    # every window is really a piece of the segment it claims to come from, with that segment's label
-    for part in ("train", "val", "test"):
-        W, g, yy = getattr(s, f"X_{part}"), getattr(s, f"g_{part}"), getattr(s, f"y_{part}")
-        np.testing.assert_array_equal(yy, y[g])
+    # every window is really a piece of the segment it claims to come from, with that segment's label and name
+    for part in s.parts().values():
+        W, g = part.X, part.groups
+        np.testing.assert_array_equal(part.y, y[g])
+        assert list(part.meta["recording"]) == list(names[g])
         for i in (0, len(W) - 1):
             row = X[g[i]]
             assert any(np.array_equal(W[i], row[o : o + 256]) for o in range(0, 4097 - 255, 128))
-    assert s.sizes()["test"] == (15, 15 * 31)
+    assert s.sizes()["test"] == 15 * 31 and s.group_sizes()["test"] == 15
+    with pytest.raises(TypeError, match="LabeledData"):
+        bonn_eeg.windowed_split(X, length=256)

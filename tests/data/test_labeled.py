@@ -75,3 +75,35 @@ def test_import_dyplab_data_does_not_import_torch() -> None:
     code = "import dyplab.data, sys; assert 'torch' not in sys.modules, 'dyplab.data imported torch'"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_labeled_split_from_an_index_split_keeps_rows_labels_and_groups():
+    from dyplab import splits
+    from dyplab.data import LabeledSplit
+
+    y = np.repeat([0, 1], 20)
+    data = LabeledData(np.arange(40 * 3).reshape(40, 3), y, ["frisk", "syk"], groups=np.arange(40) // 2,
+                       group_kind="patient")
+    index = splits.train_val_test(y, val_size=0.25, test_size=0.25, seed=0, groups=data.groups)
+    split = LabeledSplit.from_indices(data, index)
+    assert split.sizes() == index.sizes() and sum(split.sizes().values()) == 40
+    for name, part in split.parts().items():
+        rows = getattr(index, name)
+        np.testing.assert_array_equal(part.X, data.X[rows])
+        np.testing.assert_array_equal(part.y, y[rows])
+        assert part.class_names == ["frisk", "syk"] and part.group_kind == "patient"
+    assert split.group_sizes() == {name: len(np.unique(data.groups[getattr(index, name)])) for name in split.parts()}
+    assert "train=20" in repr(split) and "frisk" in repr(split)
+
+
+def test_labeled_split_without_validation_and_with_mismatched_parts():
+    from dyplab.data import LabeledSplit
+
+    a = LabeledData(np.zeros((4, 2)), [0, 1, 0, 1], ["a", "b"])
+    split = LabeledSplit(a, None, a.subset([0, 1]))
+    assert list(split.parts()) == ["train", "test"] and split.sizes() == {"train": 4, "test": 2}
+    assert split.group_sizes() == {"train": 4, "test": 2}  # no groups: every example is its own
+    with pytest.raises(ValueError, match="classes"):
+        LabeledSplit(a, None, LabeledData(np.zeros((2, 2)), [0, 1], ["x", "y"]))
+    with pytest.raises(TypeError, match="LabeledData"):
+        LabeledSplit(a, None, (np.zeros((2, 2)), np.array([0, 1])))

@@ -40,7 +40,7 @@ from ._core import (
     unregister,
     verify,
 )
-from .labeled import LabeledData
+from .labeled import LabeledData, LabeledSplit
 
 list = list_datasets  # noqa: A001 - the documented API is dyplab.data.list()
 
@@ -50,6 +50,7 @@ __all__ = [
     "DatasetInfo",
     "Download",
     "LabeledData",
+    "LabeledSplit",
     "LocationReport",
     "cache_path",
     "check_location",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ._core import ChecksumError, DataError, DatasetInfo, Download, fetch, parse_sha256sums, register
-from .labeled import LabeledData
+from .labeled import LabeledData, LabeledSplit
 
 NAME = "bonn_eeg"
 SAMPLING_RATE_HZ = 173.61
@@ -210,52 +210,32 @@ def segments(X: np.ndarray, length: int, step: int | None = None) -> tuple[np.nd
     return np.ascontiguousarray(windows.reshape(-1, length)), source
 
 
-@dataclass
-class WindowSplit:
-    """Windows for training, validation and test; ``g_*`` is the source segment (row of ``X``) of each window."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    g_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    g_val: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    g_test: np.ndarray
-
-    def sizes(self) -> dict[str, tuple[int, int]]:
-        """``{part: (segments, windows)}``."""
-        return {
-            part: (len(np.unique(getattr(self, f"g_{part}"))), len(getattr(self, f"X_{part}")))
-            for part in ("train", "val", "test")
-        }
-
-
 def windowed_split(
-    X: np.ndarray,
-    y: np.ndarray,
+    data: LabeledData,
     *,
     length: int,
     step: int | None = None,
     test_size: float = 0.25,
     val_size: float = 0.15,
     seed: int = 42,
-) -> WindowSplit:
-    """Split whole segments (stratified by ``y``) into train/val/test FIRST, then cut windows.
+) -> LabeledSplit:
+    """Split whole segments of ``data`` (stratified by ``y``) into train/val/test FIRST, then cut windows.
 
     This is a group split: all windows of one 23.6 s recording are on the same side, so the test
     score is not inflated by near-identical neighbouring windows. ``val_size`` and ``test_size`` are
-    fractions of the segments.
+    fractions of the segments. Each part's ``groups`` is the source segment (row of ``data``) of every
+    window (``group_kind="segment"``), its ``meta["recording"]`` the recording name when ``data`` has groups.
     """
     from ..splits import train_val_test
 
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
-    split = train_val_test(y, val_size=val_size, test_size=test_size, seed=seed).sorted()
-    parts = {}
-    for part, rows in zip(("train", "val", "test"), split):
+    if not isinstance(data, LabeledData):
+        raise TypeError(f"windowed_split takes LabeledData (e.g. bonn_eeg.load('AE')), got {type(data).__name__}")
+    X = np.asarray(data.X)
+    split = train_val_test(data.y, val_size=val_size, test_size=test_size, seed=seed).sorted()
+    parts = []
+    for rows in split:
         W, src = segments(X[rows], length, step)
-        parts[f"X_{part}"], parts[f"y_{part}"], parts[f"g_{part}"] = W, y[rows][src], rows[src]
-    return WindowSplit(**parts)
+        meta = None if data.groups is None else pd.DataFrame({"recording": data.groups[rows][src]})
+        parts.append(LabeledData(W, data.y[rows][src], data.class_names, groups=rows[src], group_kind="segment",
+                                 meta=meta))
+    return LabeledSplit(*parts)

@@ -1,4 +1,9 @@
-"""The one return type of every classification loader: examples, labels, class names and groups (no torch)."""
+"""The one return type of every classification loader, and the one data-carrying split (no torch).
+
+- :class:`LabeledData`: examples, labels, class names and groups.
+- :class:`LabeledSplit`: training, validation and test parts, each a :class:`LabeledData`. (A split of row
+  *indices* is :class:`dyplab.splits.Split`; :meth:`LabeledSplit.from_indices` turns one into the other.)
+"""
 
 from __future__ import annotations
 
@@ -99,3 +104,49 @@ class LabeledData:
         from .labeled_dataset import LabeledDataset  # torch is imported only when a Dataset is asked for
 
         return LabeledDataset(self, transform, loader)
+
+
+@dataclass(frozen=True)
+class LabeledSplit:
+    """Training, validation and test parts of one data set, each a :class:`LabeledData` (``val`` may be ``None``).
+
+    A student reads ``split.train.X``, ``split.val.y``, ``split.test.class_names``.
+    """
+
+    train: LabeledData
+    val: LabeledData | None
+    test: LabeledData
+
+    def __post_init__(self) -> None:
+        for name, part in self.parts().items():
+            if not isinstance(part, LabeledData):
+                raise TypeError(f"the {name} part must be LabeledData, got {type(part).__name__}")
+            if part.class_names != self.train.class_names:
+                raise ValueError(f"the {name} part has classes {part.class_names}, the train part "
+                                 f"{self.train.class_names}")
+
+    @classmethod
+    def from_indices(cls, data: LabeledData, split: Any) -> LabeledSplit:
+        """The parts of ``data`` at the indices of ``split`` (a :class:`dyplab.splits.Split` or anything with
+        ``train``, ``val`` and ``test`` index arrays; ``val`` may be ``None``)."""
+        val = getattr(split, "val", None)
+        return cls(data.subset(split.train), None if val is None else data.subset(val), data.subset(split.test))
+
+    def parts(self) -> dict[str, LabeledData]:
+        """``{"train": ..., "val": ..., "test": ...}`` (without ``val`` when there is none)."""
+        out = {"train": self.train, "val": self.val, "test": self.test}
+        return {name: part for name, part in out.items() if part is not None}
+
+    def sizes(self) -> dict[str, int]:
+        """Examples per part: ``{"train": n, "val": n, "test": n}``."""
+        return {name: len(part) for name, part in self.parts().items()}
+
+    def group_sizes(self) -> dict[str, int]:
+        """Distinct groups (patients, records, recordings ...) per part; every example counts as its own group
+        in a part without groups."""
+        return {name: len(part) if part.groups is None else len(np.unique(part.groups))
+                for name, part in self.parts().items()}
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={n}" for name, n in self.sizes().items())
+        return f"LabeledSplit({sizes}, classes={self.train.class_names})"

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from sklearn.metrics import balanced_accuracy_score, f1_score
 from torch.utils.data import DataLoader, TensorDataset, WeightedRandomSampler
 
 from .. import splits
-from ..data import LabeledData, fer2013, quality
+from ..data import LabeledData, LabeledSplit, fer2013, quality
 from ..models.faces import FaceCNN
 from ..training import FitResult, fit, predict, predict_proba
 
@@ -52,30 +51,17 @@ BALANCING_TIE = 0.01
 _BALANCING_NO = {"weights": "vektet tap", "sampler": "balansert trekking"}
 
 
-@dataclass
-class FaceSplit:
-    """Training and validation parts (both from the official train folder) and the official test folder."""
-
-    train: LabeledData
-    val: LabeledData
-    test: LabeledData
-    train_index: np.ndarray
-    val_index: np.ndarray
-
-    def sizes(self) -> dict[str, int]:
-        return {"trening": len(self.train), "validering": len(self.val), "test": len(self.test)}
-
-
 def official_split(*, val_size: float = 0.1, seed: int = 42, limit_per_class: int | None = None,
-                   test_limit_per_class: int | None = None) -> FaceSplit:
+                   test_limit_per_class: int | None = None) -> LabeledSplit:
     """The official FER2013 split with validation carved from the train folder (:func:`dyplab.splits.train_val`).
 
     ``limit_per_class`` / ``test_limit_per_class`` draw a seeded subset per class (for quick runs).
-    ``train_index``/``val_index`` index rows of ``fer2013.load("train", limit_per_class)``.
+    ``train`` and ``val`` come from the official train folder, ``test`` is the official test folder; ``meta["file"]``
+    says which image each row is.
     """
     folder, tr, va = _train_folder(val_size, seed, limit_per_class)
     test = fer2013.load("test", limit_per_class=test_limit_per_class, seed=seed)
-    return FaceSplit(folder.subset(tr), folder.subset(va), test, tr, va)
+    return LabeledSplit(folder.subset(tr), folder.subset(va), test)
 
 
 def development_split(*, val_size: float = 0.1, seed: int = 42,
