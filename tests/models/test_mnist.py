@@ -73,4 +73,4 @@ def test_random_shift_only_in_training_and_keeps_content():
         assert (y[i, 0][y[i, 0] > 0] == i + 1).all()
         assert rows.numel() == 64 and 8 <= rows.min() <= 12 and 8 <= cols.min() <= 12
         assert (y[i, 0] == -1.0).any() == bool(rows.min() != 10 or cols.min() != 10)  # padding enters when moved
-    assert not CNN().state_dict().keys() - CNN(max_shift=0).state_dict().keys()  # no state: checkpoints still load
+    assert not [k for k in CNN().state_dict() if k.startswith("augment")]  # no state: old checkpoints still load
