@@ -9,7 +9,7 @@ Honesty note: the candidate list the recipe was first chosen from was not kept i
 candidates were written after DS2 results from trial runs had been seen (B4 says so). This list reconstructs
 them from B4's description (waveform + RR features, the beat minus the record's median beat as a second
 channel, a wider window, the N cap and the class-weight power). Whatever it prints is the answer: if another
-candidate wins, that is reported, not hidden (the last line names the winner and whether it is ``INTER_RECIPE``).
+candidate wins, that is reported, not hidden (the last line names the winner and whether it is ``ECG_INTER``).
 
     python benchmarks/ecg_recipe_selection.py            # all candidates, 1 seed (slow: tens of minutes on 2 CPUs)
     python benchmarks/ecg_recipe_selection.py --quick    # 3 epochs, 4,000 N beats (minutes; a smoke run)
@@ -30,13 +30,14 @@ from dyplab import signal, splits, training
 from dyplab.course.report import record_benchmark
 from dyplab.data import mitbih
 from dyplab.models import ecg as ecg_models
-from dyplab.models.ecg import BeatCNN
 
 BASE = {"channels": 2, "rr": signal.RELATIVE_RR, "window": (0.25, 0.45), "max_n": 15_000, "power": 0.5}
+#: The training settings every candidate shares (B4's); the candidates differ in their inputs and class weights.
+RECIPE = ecg_models.ECG_INTER.recipe
 CANDIDATES: dict[str, dict] = {
     "beat + relative RR": {**BASE, "channels": 1},
     "beat + all RR": {**BASE, "channels": 1, "rr": signal.RR_FEATURES},
-    "beat + minus-median + relative RR (INTER_RECIPE)": BASE,
+    "beat + minus-median + relative RR (ECG_INTER)": BASE,
     "minus-median only + relative RR": {**BASE, "channels": -1},
     "two channels, wider window 0.35/0.55 s": {**BASE, "window": (0.35, 0.55)},
     "two channels, N cap 30,000": {**BASE, "max_n": 30_000},
@@ -74,10 +75,9 @@ def evaluate(cand: dict, *, epochs: int, max_n: int | None, seed: int, log_root:
         train = train[splits.subsample_class(y[train], 0, max_n or cand["max_n"], seed=42)]
         weights = splits.class_weights(y[train], len(mitbih.INTER_CLASSES), power=cand["power"])
         dyplab.seed_everything(seed)
-        net = BeatCNN(window, len(cand["rr"]), n_classes=len(mitbih.INTER_CLASSES), in_channels=n_channels)
-        fit = training.fit(net, (X[train], y[train]), (X[val], y[val]), max_epochs=epochs, lr=1e-3, batch_size=256,
-                           class_weights=weights, patience=3, seed=seed, name=f"fold{k}",
-                           log_dir=log_root / f"fold{k}", progress=False)
+        net = RECIPE.build(window, len(cand["rr"]), n_classes=len(mitbih.INTER_CLASSES), in_channels=n_channels)
+        fit = RECIPE.fit(net, (X[train], y[train]), (X[val], y[val]), max_epochs=epochs, class_weights=weights,
+                         seed=seed, name=f"fold{k}", log_dir=log_root / f"fold{k}", progress=False)
         oof[test] = training.predict(fit.model, X[test])
     done = oof >= 0
     f1_s, f1_v = f1_score(y[done], oof[done], labels=[1, 2], average=None, zero_division=0)
@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--only", nargs="*", help="run only candidates whose name contains one of these words")
     args = parser.parse_args()
-    epochs, max_n = (3, 4_000) if args.quick else (int(ecg_models.INTER_RECIPE["max_epochs"]), None)
+    epochs, max_n = (3, 4_000) if args.quick else (RECIPE.max_epochs, None)
     names = [n for n in CANDIDATES if not args.only or any(w.lower() in n.lower() for w in args.only)]
     print(f"DS1 record-grouped CV: {len(mitbih.DS1_CV_FOLDS)} folds, early stopping on {mitbih.DS1_VAL}, "
           f"{epochs} epochs max, seed {args.seed}{' (quick)' if args.quick else ''}; DS2 is not used.")
@@ -105,8 +105,8 @@ def main() -> None:
             print(f"{name:<50} {s['f1_S']:>7.3f} {s['f1_V']:>7.3f} {s['macro_f1']:>7.3f} {s['criterion']:>7.3f} "
                   f"{time.perf_counter() - start:>6.0f}s", flush=True)
     best = max(scores, key=lambda n: scores[n]["criterion"])
-    print(f"winner={best!r} is_inter_recipe={'INTER_RECIPE' in best}")
-    record_benchmark("ecg_recipe_selection", winner=best, is_inter_recipe="INTER_RECIPE" in best, criterion=scores[best]["criterion"])
+    print(f"winner={best!r} is_inter_recipe={'ECG_INTER' in best}")
+    record_benchmark("ecg_recipe_selection", winner=best, is_inter_recipe="ECG_INTER" in best, criterion=scores[best]["criterion"])
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ test-set ledger (``dyplab.course.ledger``); never choose a recipe from its numbe
 - original: ``EmotionNet`` (1.7 M parameters), Adam 1e-3 with weight decay 1e-4, batch 32, 30 epochs,
   learning rate halved after 5 epochs without improvement, early stopping after 10 (on validation
   accuracy), no class weights; augmentation flip / ±10° / 10 % shift as in its torchvision pipeline.
-- dyplab: ``FaceCNN`` with the E2 recipe (``dyplab.workflows.faces.RECIPE_*``; bfloat16 where the CPU has it natively,
+- dyplab: ``FaceCNN`` with the E2 recipe (``dyplab.workflows.faces.FER``; bfloat16 where the CPU has it natively,
   the original stays float32): AdamW, OneCycle, batch 128,
   square-root class weights, augmentation layer.
 
@@ -37,11 +37,12 @@ from dyplab import metrics, training
 from dyplab.course.report import comparison_line, format_run
 from dyplab.data import fer2013
 from dyplab.models.faces import EmotionNet, face_augmentation
+from dyplab.training import Recipe
 from dyplab.workflows import faces
 
-ORIGINAL_EPOCHS = 30
-ORIGINAL_FIT = {"lr": 1e-3, "batch_size": 32, "optimizer": "adam", "weight_decay": 1e-4, "schedule": "plateau",
-                "monitor": "val_acc", "patience": 10}
+#: The original course's recipe (its augmentation layer is put in front of the network in ``main``).
+ORIGINAL = Recipe(EmotionNet, {"n_classes": 7}, optimizer="adam", lr=1e-3, weight_decay=1e-4, schedule="plateau",
+                  monitor="val_acc", patience=10, batch_size=32, max_epochs=30)
 
 
 def _row(name: str, res: training.FitResult, wall: float, test) -> dict:
@@ -53,8 +54,8 @@ def _row(name: str, res: training.FitResult, wall: float, test) -> dict:
 
 def main(argv: list[str] | None = None) -> dict[str, dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs-original", type=int, default=ORIGINAL_EPOCHS, help="0 skips the original recipe")
-    parser.add_argument("--epochs-dyplab", type=int, default=faces.RECIPE_EPOCHS)
+    parser.add_argument("--epochs-original", type=int, default=ORIGINAL.max_epochs, help="0 skips the original recipe")
+    parser.add_argument("--epochs-dyplab", type=int, default=faces.FER.max_epochs)
     parser.add_argument("--limit-per-class", type=int, default=None, help="a seeded subset per class (quick checks)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
@@ -70,17 +71,17 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     with tempfile.TemporaryDirectory(prefix="dyplab-bench-") as tmp:
         if args.epochs_original > 0:
             dyplab.seed_everything(args.seed)
-            model = nn.Sequential(face_augmentation(zoom=0.0), EmotionNet(n_classes=7))
+            model = nn.Sequential(face_augmentation(zoom=0.0), ORIGINAL.build())
             train = (fer2013.to_tensor_input(split.train.X), torch.as_tensor(split.train.y))
             val = (fer2013.to_tensor_input(split.val.X), torch.as_tensor(split.val.y))
             start = time.perf_counter()
-            res = training.fit(model, train, val, max_epochs=args.epochs_original, seed=args.seed, progress=False,
-                               name="original", log_dir=Path(tmp) / "original", **ORIGINAL_FIT)
+            res = ORIGINAL.fit(model, train, val, max_epochs=args.epochs_original, seed=args.seed, progress=False,
+                               name="original", log_dir=Path(tmp) / "original")
             rows["original"] = _row("original", res, time.perf_counter() - start, split.test)
             print(format_run(rows["original"]), flush=True)
         start = time.perf_counter()
-        res, _ = faces.train_model(split.train, split.val, epochs=args.epochs_dyplab, balancing="weights",
-                                   model_kwargs=faces.RECIPE_MODEL, seed=args.seed, name="dyplab", progress=False)
+        res, _ = faces.train_model(split.train, split.val, recipe=faces.FER.replace(max_epochs=args.epochs_dyplab, patience=None),
+                                   balancing="weights", seed=args.seed, name="dyplab", progress=False)
         rows["dyplab"] = _row("dyplab", res, time.perf_counter() - start, split.test)
         print(format_run(rows["dyplab"]), flush=True)
 

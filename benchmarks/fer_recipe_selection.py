@@ -20,7 +20,7 @@ and CPU time. Rule: the highest validation accuracy wins; a cheaper candidate wi
 preferred (one seed, 2,871 validation images: the standard error of an accuracy near 0.65 is about 0.009).
 The winning validation number is the best of several candidates and therefore slightly optimistic.
 ``--time-only`` skips steps 1 and 3 and prints the provisional choice of the time rule alone (the longest
-training within the limit), labelled as such. The last line names the winner and whether it is ``faces.RECIPE_*``.
+training within the limit), labelled as such. The last line names the winner and whether it is ``faces.FER``.
 
     python benchmarks/fer_recipe_selection.py --workers 5     # the trial and every candidate (~25 CPU-minutes)
     python benchmarks/fer_recipe_selection.py --time-only     # the time rule alone (seconds)
@@ -43,37 +43,38 @@ from sklearn.metrics import f1_score
 from dyplab import training
 from dyplab.course.report import record_benchmark
 from dyplab.data import fer2013
+from dyplab.training import Recipe
 from dyplab.workflows import faces
 
 E2_LIMIT_MIN = 12.0
 E2_OTHER_MIN = 1.5
 MIN_PER_EPOCH = (18.5 - E2_OTHER_MIN) / 30  # the slower measured class run of the 16-64-128-256 model
 NOISE = 0.005
-PATIENCE = 4  # E2's early stopping
-BASE = {"channels": [16, 64, 128, 256], "hidden": 256, "dropout": 0.2, "degrees": 0.0, "shift": 0.1, "zoom": 0.0}
-CANDIDATES: dict[str, dict[str, Any]] = {
-    f"16-64-128-256, {n} epochs": {"model": BASE, "epochs": n} for n in (10, 12, 15, 18, 21, 30)
+PATIENCE = faces.FER.patience  # E2's early stopping
+#: E2's recipe with other numbers of epochs and E2's early stopping.
+CANDIDATES: dict[str, Recipe] = {
+    f"16-64-128-256, {n} epochs": faces.FER.replace(max_epochs=n) for n in (10, 12, 15, 18, 21, 30)
 }
 
 
-def projected_e2_minutes(cand: dict[str, Any]) -> float:
+def projected_e2_minutes(cand: Recipe) -> float:
     """E2's class-profile minutes with this candidate, from the slower measured class run (module docstring)."""
-    return E2_OTHER_MIN + cand["epochs"] * MIN_PER_EPOCH
+    return E2_OTHER_MIN + cand.max_epochs * MIN_PER_EPOCH
 
 
 def _split(limit: int | None, seed: int):
     return faces.development_split(val_size=0.1, seed=seed, limit_per_class=limit)
 
 
-def evaluate(name: str, cand: dict[str, Any], balancing: str, *, limit: int | None, epochs: int | None,
+def evaluate(name: str, cand: Recipe, balancing: str, *, limit: int | None, epochs: int | None,
              seed: int) -> dict[str, Any]:
     """Train one candidate on the training part (one thread) and score it on the validation part."""
     torch.set_num_threads(1)
     train, val = _split(limit, seed)
     start, cpu = time.perf_counter(), time.process_time()
-    res, _ = faces.train_model(train, val, epochs=epochs or cand["epochs"], balancing=balancing,
-                               model_kwargs=cand["model"], patience=PATIENCE, seed=seed,
-                               name=f"fer-select-{balancing}-{cand['epochs']}", progress=False)
+    res, _ = faces.train_model(train, val, recipe=cand.replace(max_epochs=epochs or cand.max_epochs),
+                               balancing=balancing, seed=seed, name=f"fer-select-{balancing}-{cand.max_epochs}",
+                               progress=False)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     pred = training.predict(res.model, fer2013.to_tensor_input(val.X))
     return {"name": name, "val_acc": float(np.mean(pred == val.y)),
@@ -93,7 +94,7 @@ def choose(rows: dict[str, dict[str, Any]]) -> str | None:
 def _trial(limit: int | None, epochs: int, seed: int):
     torch.set_num_threads(1)
     train, val = _split(limit, seed)
-    return faces.compare_balancing(train, val, epochs=epochs, seed=seed)
+    return faces.compare_balancing(train, val, recipe=faces.FER_BALANCING_TRIAL.replace(max_epochs=epochs), seed=seed)
 
 
 def _print_row(r: dict[str, Any]) -> None:
@@ -103,7 +104,7 @@ def _print_row(r: dict[str, Any]) -> None:
 
 def _finish(winner: str, rows: dict[str, dict[str, Any]], *, balancing: str, note: str, quick: bool) -> None:
     w = CANDIDATES[winner]
-    is_recipe = w["model"] == faces.RECIPE_MODEL and w["epochs"] == faces.RECIPE_EPOCHS
+    is_recipe = w == faces.FER
     val_acc = rows[winner]["val_acc"] if winner in rows else float("nan")
     print(f"winner={winner!r} balancing={balancing} val_acc={val_acc:.4f} "
           f"e2_projected_min={projected_e2_minutes(w):.1f} is_recipe={is_recipe}{note}")
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
         print(f"winner=None: no candidate fits E2's {E2_LIMIT_MIN} minutes")
         return {}
     if args.time_only:
-        longest = max(in_time, key=lambda n: CANDIDATES[n]["epochs"])
+        longest = max(in_time, key=lambda n: CANDIDATES[n].max_epochs)
         _finish(longest, {}, balancing="not run", quick=args.quick,
                 note=" (PROVISIONAL: time rule only, the longest training within the limit; validation not run)")
         return {}
@@ -152,10 +153,10 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     pool = ctx.Pool(max(1, args.workers))
     # The candidates start at once with the weighted loss (the rule's default), beside E2's imbalance trial;
     # if the trial chooses balanced sampling, they are trained again with it.
-    trial_job = pool.apply_async(_trial, (limit, 1 if args.quick else faces.BALANCING_TRIAL["epochs"], args.seed))
+    trial_job = pool.apply_async(_trial, (limit, 1 if args.quick else faces.FER_BALANCING_TRIAL.max_epochs, args.seed))
     jobs = {("weights", n): pool.apply_async(evaluate, (n, CANDIDATES[n], "weights"),
                                              {"limit": limit, "epochs": epochs, "seed": args.seed})
-            for n in sorted(names, key=lambda n: -CANDIDATES[n]["epochs"])}
+            for n in sorted(names, key=lambda n: -CANDIDATES[n].max_epochs)}
     balancing, rows, done = None, {}, set()
     try:
         while time.monotonic() < deadline:

@@ -10,7 +10,7 @@ augmentation per batch) and restore their best validation epoch.
   at most 25 epochs, LR halved and early stopping (patience 5) on validation accuracy, float32, the course's
   augmentation. The earlier course ran 24 epochs and recorded 74.18 % validation and 74.05 % test accuracy on the
   whole archive (its own random 70/15/15 split).
-- dyplab: ``CompactCNN`` with C2's recipe ``models.images.FLOWERS_RECIPE`` (image size, epochs, schedule, chosen on
+- dyplab: ``CompactCNN`` with C2's recipe ``models.images.FLOWERS`` at ``FLOWERS_IMAGE_SIZE`` (image size, epochs, schedule, chosen on
   validation by ``benchmarks/flowers_recipe_selection.py``), same augmentation.
 
 On a laptop CPU the original recipe takes more than an hour on the whole set. ``--original-epochs N`` trains it for
@@ -42,18 +42,18 @@ from dyplab.course import ledger
 from dyplab.course.report import format_run, record_benchmark
 from dyplab.data import flowers
 from dyplab.models import images as models
+from dyplab.training import Recipe
 
 ORIGINAL_SIZE = 224
 ORIGINAL_EPOCHS_RUN = 24  # epochs the earlier course's run lasted (early stopping within 25)
 ORIGINAL_TEST_ACC = 0.7405  # the earlier course's recorded test accuracy on the whole archive
 
 
-def _run(name: str, model: torch.nn.Module, split, *, epochs: int, patience: int | None, fit_kwargs: dict, seed: int,
-         log_root: Path, test: bool = True) -> dict:
+def _run(name: str, model: torch.nn.Module, recipe: Recipe, split, *, seed: int, log_root: Path, test: bool = True,
+         **fit_kwargs) -> dict:
     start = time.perf_counter()
-    result = training.fit(model, split.dataset("train", augment=True), split.tensors("val"), max_epochs=epochs,
-                          patience=patience, seed=seed, progress=False, name=name, log_dir=log_root / name,
-                          **fit_kwargs)
+    result = recipe.fit(model, split.dataset("train", augment=True), split.tensors("val"), seed=seed, progress=False,
+                        name=name, log_dir=log_root / name, **fit_kwargs)
     wall = time.perf_counter() - start
     row = {"model": name, "wall_s": wall, "params": training.count_parameters(model), "epochs": result.stopped_epoch,
            "best_epoch": result.best_epoch, "precision": result.precision,
@@ -74,29 +74,27 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     if args.original_epochs < 0:
         parser.error("--original-epochs must be 0 (a full run) or a positive number of epochs")
     torch.set_num_threads(args.threads)
-    recipe = models.FLOWERS_RECIPE
+    recipe, size = models.FLOWERS, models.FLOWERS_IMAGE_SIZE
     source = flowers.source(whole=True)
     print(source.describe())
 
     rows: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="dyplab-bench-") as tmp:
-        split = flowers.prepare(recipe["image_size"], source=source, seed=42)
+        split = flowers.prepare(size, source=source, seed=42)
         sizes = split.split.sizes()
         print(f"data: {len(split.data)} photos · train {sizes['train']}, val {sizes['val']}, test {sizes['test']} · "
               f"device {dyplab.device()} · torch {torch.__version__}, {torch.get_num_threads()} CPU thread(s)", flush=True)
         dyplab.seed_everything(args.seed)
-        compact = models.CompactCNN(split.data.n_classes, stem_stride=models.stem_stride_for(recipe["image_size"]))
-        rows["dyplab"] = _run("dyplab", compact, split, epochs=recipe["epochs"], patience=recipe["patience"],
-                              fit_kwargs=recipe["fit"], seed=args.seed, log_root=Path(tmp))
-        print(f"{format_run(rows['dyplab'])} val_acc={rows['dyplab']['val_acc']:.4f} ({recipe['image_size']} px)",
+        compact = recipe.build(split.data.n_classes, stem_stride=models.stem_stride_for(size))
+        rows["dyplab"] = _run("dyplab", compact, recipe, split, seed=args.seed, log_root=Path(tmp))
+        print(f"{format_run(rows['dyplab'])} val_acc={rows['dyplab']['val_acc']:.4f} ({size} px)",
               flush=True)
 
         big = flowers.prepare(ORIGINAL_SIZE, source=source, seed=42)
         projected = args.original_epochs > 0
         dyplab.seed_everything(args.seed)
-        rows["original"] = _run("original", models.SimpleCNN(big.data.n_classes, image_size=ORIGINAL_SIZE), big,
-                                epochs=args.original_epochs if projected else models.SIMPLE_EPOCHS,
-                                patience=None if projected else models.SIMPLE_PATIENCE, fit_kwargs=models.SIMPLE_FIT,
+        simple = models.SIMPLE_CNN.replace(max_epochs=args.original_epochs, patience=None) if projected else models.SIMPLE_CNN
+        rows["original"] = _run("original", simple.build(big.data.n_classes, image_size=ORIGINAL_SIZE), simple, big,
                                 seed=args.seed, log_root=Path(tmp), test=not projected)
         original = rows["original"]
         if projected:

@@ -13,7 +13,7 @@ is held out for early stopping, the preprocessing (``tabular.make_preprocessor``
 out-of-fold predictions, averaged over the repeats. Logistic regression on the same folds is printed for
 reference (it is not a candidate). The choice rule, fixed before any run: the highest mean ROC AUC; candidates
 within ``--tolerance`` (default 0.01) of it count as tied, and among tied candidates the smallest network wins.
-The last line names the choice and whether it is ``dyplab.models.tabular.HEART_MLP``/``HEART_FIT``.
+The last line names the choice and whether it is ``dyplab.models.tabular.HEART_MLP``.
 
     python benchmarks/heart_recipe_selection.py            # 4 candidates × 2 × 5 folds (a CPU-minute or two)
     python benchmarks/heart_recipe_selection.py --quick    # 1 repeat, 10 epochs (a smoke run)
@@ -36,14 +36,15 @@ import dyplab
 from dyplab import metrics, splits, tabular, training
 from dyplab.course.report import record_benchmark
 from dyplab.data import heart
-from dyplab.models.tabular import HEART_FIT, HEART_MLP, TabularMLP
+from dyplab.models.tabular import HEART_MLP
+from dyplab.training import Recipe
 
-CANDIDATES: dict[str, tuple[dict, dict]] = {
-    "128-64-32, dropout 0.3, weight decay 1e-4": ({"hidden": (128, 64, 32), "dropout": 0.3}, HEART_FIT),
-    "64-32, dropout 0.3, weight decay 1e-4": ({"hidden": (64, 32), "dropout": 0.3}, HEART_FIT),
-    "32, dropout 0.3, weight decay 1e-4 (HEART_MLP)": (HEART_MLP, HEART_FIT),
-    "128-64-32, dropout 0.5, weight decay 1e-3": ({"hidden": (128, 64, 32), "dropout": 0.5},
-                                                  {**HEART_FIT, "weight_decay": 1e-3}),
+CANDIDATES: dict[str, Recipe] = {
+    "128-64-32, dropout 0.3, weight decay 1e-4": HEART_MLP.replace(model_kwargs={"hidden": (128, 64, 32), "dropout": 0.3}),
+    "64-32, dropout 0.3, weight decay 1e-4": HEART_MLP.replace(model_kwargs={"hidden": (64, 32), "dropout": 0.3}),
+    "32, dropout 0.3, weight decay 1e-4 (HEART_MLP)": HEART_MLP,
+    "128-64-32, dropout 0.5, weight decay 1e-3": HEART_MLP.replace(model_kwargs={"hidden": (128, 64, 32), "dropout": 0.5},
+                                                                   weight_decay=1e-3),
 }
 SEED = 42
 
@@ -64,7 +65,7 @@ def _as_float(pre, frame: pd.DataFrame) -> np.ndarray:
     return pre.transform(frame).astype(np.float32)
 
 
-def oof_mlp(X: pd.DataFrame, y: np.ndarray, folds, mlp: dict, fit: dict, *, max_epochs: int, log_root: Path) -> np.ndarray:
+def oof_mlp(X: pd.DataFrame, y: np.ndarray, folds, recipe: Recipe, *, max_epochs: int, log_root: Path) -> np.ndarray:
     """Out-of-fold P(disease) ``[N, n_repeats]`` of one MLP recipe on the given folds."""
     n_repeats = len(folds) // 5
     P = np.full((len(y), n_repeats), np.nan)
@@ -73,9 +74,9 @@ def oof_mlp(X: pd.DataFrame, y: np.ndarray, folds, mlp: dict, fit: dict, *, max_
         fit_rows, val_rows = tr[inner_tr], tr[inner_val]
         pre = _preprocessor().fit(X.iloc[fit_rows])
         dyplab.seed_everything(SEED + k)
-        model = TabularMLP(len(pre.get_feature_names_out()), **mlp)
-        training.fit(model, (_as_float(pre, X.iloc[fit_rows]), y[fit_rows]), (_as_float(pre, X.iloc[val_rows]), y[val_rows]),
-                     **{**fit, "max_epochs": max_epochs}, seed=SEED + k, log_dir=log_root / f"f{k}")
+        model = recipe.build(len(pre.get_feature_names_out()))
+        recipe.fit(model, (_as_float(pre, X.iloc[fit_rows]), y[fit_rows]), (_as_float(pre, X.iloc[val_rows]), y[val_rows]),
+                   max_epochs=max_epochs, progress=False, seed=SEED + k, log_dir=log_root / f"f{k}")
         P[te, k // 5] = training.predict_proba(model, _as_float(pre, X.iloc[te]))[:, 1]
     return P
 
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    repeats, max_epochs = (1, 10) if args.quick else (args.repeats, int(HEART_FIT["max_epochs"]))
+    repeats, max_epochs = (1, 10) if args.quick else (args.repeats, HEART_MLP.max_epochs)
     X, y = development_patients()
     folds = splits.repeated_folds(y, n_splits=5, n_repeats=repeats, seed=SEED)
     print(f"Cleveland development patients: {len(y)} ({int(y.sum())} with disease); test patients dropped before use · "
@@ -110,11 +111,11 @@ def main(argv: list[str] | None = None) -> str:
     print(f"{'candidate':<56} {'ROC AUC':>8} {'params':>8} {'time':>6}")
     scores: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="dyplab-select-") as tmp:
-        for i, (name, (mlp, fit)) in enumerate(CANDIDATES.items()):
+        for i, (name, recipe) in enumerate(CANDIDATES.items()):
             start = time.perf_counter()
-            P = oof_mlp(X, y, folds, mlp, fit, max_epochs=max_epochs, log_root=Path(tmp) / str(i))
+            P = oof_mlp(X, y, folds, recipe, max_epochs=max_epochs, log_root=Path(tmp) / str(i))
             n_features = len(_preprocessor().fit(X).get_feature_names_out())
-            scores[name] = {"auc": mean_auc(y, P), "params": training.count_parameters(TabularMLP(n_features, **mlp))}
+            scores[name] = {"auc": mean_auc(y, P), "params": training.count_parameters(recipe.build(n_features))}
             print(f"{name:<56} {scores[name]['auc']:>8.4f} {scores[name]['params']:>8,} "
                   f"{time.perf_counter() - start:>5.0f}s", flush=True)
     print(f"{'logistic regression (reference, not a candidate)':<56} {mean_auc(y, oof_logreg(X, y, folds)):>8.4f}")

@@ -2,7 +2,7 @@
 
 For every model kind and data set C4a trains (CompactCNN on BreastMNIST and RetinaMNIST, the SmallViT on
 BreastMNIST), each candidate of ``dyplab.workflows.medimaging.CANDIDATES`` (learning rate × augmentation) is trained
-with the shared budget ``medimaging.BUDGET`` (the same epochs for CNN and ViT, cosine schedule, the epoch with
+with the shared budget of ``medimaging.MEDMNIST_CNN``/``MEDMNIST_VIT`` (the same epochs for CNN and ViT, cosine schedule, the epoch with
 the lowest validation loss kept) through ``medimaging.train_seeds`` without a test split: the test files are
 never read. The rule, the same for every model and data set: the highest mean validation AUC (as MedMNIST v2
 defines it) over the seeds; a tie goes to the earlier candidate. The script prints every candidate and the
@@ -38,13 +38,11 @@ def evaluate(kind: str, flag: str, candidate: str, *, seeds: tuple[int, ...], ep
              log_root: Path) -> dict[str, float]:
     """Mean validation AUC/accuracy, mean best epoch and total seconds of one candidate (train + val only)."""
     train, val = medmnist.load(flag, "train"), medmnist.load(flag, "val")
-    channels = 1 if train.X.ndim == 3 else 3
-    kwargs = medimaging.recipe(kind, flag, candidate)
+    recipe = medimaging.recipe(kind, flag, candidate)
     if epochs is not None:
-        kwargs["max_epochs"] = epochs
+        recipe = recipe.replace(max_epochs=epochs)
     start = time.perf_counter()
-    table, _ = medimaging.train_seeds(lambda: medimaging.build_model(kind, train.n_classes, channels), train, val,
-                                      seeds=seeds, name=f"{kind}_{flag}", log_dir=log_root, **kwargs)
+    table, _ = medimaging.train_seeds(recipe, train, val, seeds=seeds, name=f"{kind}_{flag}", log_dir=log_root)
     return {"val_auc": float(table["val_auc"].mean()), "val_acc": float(table["val_acc"].mean()),
             "best_epoch": float(table["best_epoch"].mean()), "seconds": time.perf_counter() - start}
 
@@ -59,7 +57,7 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, str], str]:
     seeds = tuple(args.seeds)
     epochs = 2 if args.quick else None
     print(f"MedMNIST recipe selection on the official validation splits (test splits not read): "
-          f"{epochs or medimaging.BUDGET['max_epochs']} epochs max, seeds {list(seeds)}, {torch.get_num_threads()} "
+          f"{epochs or medimaging.MEDMNIST_CNN.max_epochs} epochs max, seeds {list(seeds)}, {torch.get_num_threads()} "
           f"thread(s){' (quick)' if args.quick else ''}. Rule: highest mean validation AUC.", flush=True)
     print(f"{'model':<5} {'data set':<12} {'candidate':<30} {'val AUC':>8} {'val acc':>8} {'best ep':>8} {'time':>7}")
     chosen: dict[tuple[str, str], str] = {}

@@ -10,7 +10,7 @@ stopping patience 5 for the MLP, 3 for the CNN; best validation-loss epoch resto
 accuracy; candidates within ``--tolerance`` (default 0.25 percentage points, four of the 1,600 validation
 images) of it count as tied, and among tied candidates the one with the fewest epochs (then fewest parameters)
 wins, because a student's laptop pays for every epoch. The last line of each part names the choice and whether
-it is the recipe in ``dyplab.models.mnist`` (``MLP_FIT``/``MLP_EPOCHS``, ``CNN_FIT``/``CNN_EPOCHS``).
+it is the recipe in ``dyplab.models.mnist`` (``MNIST_MLP``, ``MNIST_CNN``).
 
     python benchmarks/mnist_recipe_selection.py                # both parts (a few CPU-minutes, one thread)
     python benchmarks/mnist_recipe_selection.py --part cnn     # only the CNN
@@ -22,8 +22,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,35 +33,33 @@ from dyplab import metrics, splits, training
 from dyplab.course.report import record_benchmark
 from dyplab.data import mnist
 from dyplab.models import mnist as models
+from dyplab.training import Recipe
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One recipe: how to build the network, how many epochs and how to fit it."""
+    """One candidate recipe under a name; ``is_current`` marks the recipe in ``dyplab.models.mnist``."""
 
     name: str
-    build: Callable[[], torch.nn.Module]
-    epochs: int
-    fit: dict = field(default_factory=dict)
+    recipe: Recipe
     is_current: bool = False
 
 
+_WIDE = {"hidden": (1024, 512)}
 MLP_CANDIDATES = (
-    Candidate("MLP 1024-512, dropout 0.3, 15 epochs", lambda: models.MLP(hidden=(1024, 512)), 15, models.MLP_FIT),
-    Candidate("MLP 1024-512, dropout 0.3, 8 epochs", lambda: models.MLP(hidden=(1024, 512)), 8, models.MLP_FIT),
-    Candidate("MLP 512-256, dropout 0.3, 15 epochs (MLP_HIDDEN, MLP_FIT)", lambda: models.MLP(hidden=(512, 256)), 15,
-              models.MLP_FIT, is_current=True),
-    Candidate("MLP 1024-512, dropout 0.3, 15 epochs, Adam 1e-3 without schedule", lambda: models.MLP(hidden=(1024, 512)),
-              15, {"lr": 1e-3, "batch_size": 128, "optimizer": "adam"}),
+    Candidate("MLP 1024-512, dropout 0.3, 15 epochs", models.MNIST_MLP.replace(model_kwargs=_WIDE)),
+    Candidate("MLP 1024-512, dropout 0.3, 8 epochs", models.MNIST_MLP.replace(model_kwargs=_WIDE, max_epochs=8)),
+    Candidate("MLP 512-256, dropout 0.3, 15 epochs (MNIST_MLP)", models.MNIST_MLP, is_current=True),
+    Candidate("MLP 1024-512, dropout 0.3, 15 epochs, Adam 1e-3 without schedule",
+              models.MNIST_MLP.replace(model_kwargs=_WIDE, optimizer="adam", lr=1e-3, weight_decay=0.0, schedule=None)),
 )
 CNN_CANDIDATES = (
-    Candidate("CNN 16-32-64, 8 epochs (CNN_FIT)", models.CNN, models.CNN_EPOCHS, models.CNN_FIT, is_current=True),
-    Candidate("CNN 16-32-64, 4 epochs", models.CNN, 4, models.CNN_FIT),
-    Candidate("CNN 16-32-64, 12 epochs", models.CNN, 12, models.CNN_FIT),
-    Candidate("CNN 8-16-32, 8 epochs", lambda: models.CNN(channels=(8, 16, 32)), models.CNN_EPOCHS, models.CNN_FIT),
+    Candidate("CNN 16-32-64, 8 epochs (MNIST_CNN)", models.MNIST_CNN, is_current=True),
+    Candidate("CNN 16-32-64, 4 epochs", models.MNIST_CNN.replace(max_epochs=4)),
+    Candidate("CNN 16-32-64, 12 epochs", models.MNIST_CNN.replace(max_epochs=12)),
+    Candidate("CNN 8-16-32, 8 epochs", models.MNIST_CNN.replace(model_kwargs={"channels": (8, 16, 32)})),
 )
 PARTS = {"mlp": MLP_CANDIDATES, "cnn": CNN_CANDIDATES}
-PATIENCE = {"mlp": 5, "cnn": 3}  # as in A5 and A6
 
 
 def development_data(n: int, seed: int = 42) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -73,16 +70,17 @@ def development_data(n: int, seed: int = 42) -> tuple[tuple[np.ndarray, np.ndarr
     return ((mnist.to_tensor_input(X[fit_pos]), y[fit_pos]), (mnist.to_tensor_input(X[val_pos]), y[val_pos]))
 
 
-def evaluate(cand: Candidate, train, val, *, epochs: int | None, patience: int, seed: int, log_root: Path) -> dict:
+def evaluate(cand: Candidate, train, val, *, epochs: int | None, seed: int, log_root: Path) -> dict:
     """Train one candidate and return its validation accuracy, epochs, parameters and wall time."""
     dyplab.seed_everything(seed)
-    model = cand.build()
+    model = cand.recipe.build()
     start = time.perf_counter()
-    result = training.fit(model, train, val, max_epochs=epochs or cand.epochs, patience=patience, seed=seed,
-                          progress=False, name="cand", log_dir=log_root, **cand.fit)
+    epochs = epochs or cand.recipe.max_epochs
+    result = cand.recipe.fit(model, train, val, max_epochs=epochs, seed=seed, progress=False, name="cand",
+                             log_dir=log_root)
     wall = time.perf_counter() - start
     acc = metrics.accuracy(val[1], training.predict(result.model, val[0], device="cpu"))
-    return {"val_acc": acc, "epochs": epochs or cand.epochs, "params": training.count_parameters(model),
+    return {"val_acc": acc, "epochs": epochs, "params": training.count_parameters(model),
             "wall_s": wall, "best_epoch": result.best_epoch}
 
 
@@ -102,7 +100,7 @@ def run_part(part: str, train, val, *, epochs: int | None, seed: int, tolerance:
     scores = {}
     with tempfile.TemporaryDirectory(prefix="dyplab-select-") as tmp:
         for k, cand in enumerate(candidates):
-            s = evaluate(cand, train, val, epochs=epochs, patience=PATIENCE[part], seed=seed, log_root=Path(tmp) / str(k))
+            s = evaluate(cand, train, val, epochs=epochs, seed=seed, log_root=Path(tmp) / str(k))
             scores[cand.name] = s
             print(f"{cand.name:<66} {s['val_acc']:>8.4f} {s['epochs']:>6} {s['best_epoch']:>5} {s['params']:>10,} "
                   f"{s['wall_s']:>6.0f}s", flush=True)

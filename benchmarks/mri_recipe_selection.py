@@ -31,7 +31,7 @@ SEED = 42
 N_SPLITS, N_REPEATS = 4, 3
 
 
-def evaluate(recipe: mri.Recipe, data: LabeledData, folds: list, planes: list[str]) -> dict[str, float]:
+def evaluate(recipe: mri.MRIRecipe, data: LabeledData, folds: list, planes: list[str]) -> dict[str, float]:
     """Mean ROC AUC and balanced accuracy over the repeats of one recipe's out-of-fold predictions."""
     views = recipe.select(data, planes)
     P, _ = crossval.oof_torch(recipe.model, views, folds, train_transform=recipe.augment(SEED), seed=SEED,

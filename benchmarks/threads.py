@@ -1,7 +1,7 @@
 """Benchmark: the A6 CNN recipe alone and beside a competing CPU load, for torch thread counts and OMP_WAIT_POLICY.
 
 Each configuration runs in a fresh Python process (``OMP_WAIT_POLICY`` must be set before torch starts):
-the A6 network (``dyplab.models.mnist.CNN`` with ``CNN_FIT``) trains for a fixed number of epochs on a
+the A6 network (``dyplab.models.mnist.MNIST_CNN``) trains for a fixed number of epochs on a
 course-split subset, and the wall time of ``fit`` is printed. The competing load is one busy-loop process
 per CPU core, started before the training and stopped after it. The table shows the time under load
 divided by the time alone ("slowdown"): the default to recommend is the one whose slowdown stays small.
@@ -36,8 +36,9 @@ data = mnist.network_split(n=int(sys.argv[2]))
 dyplab.seed_everything(42)
 with tempfile.TemporaryDirectory() as tmp:
     start = time.perf_counter()
-    res = training.fit(mnist_models.CNN(), data.train, data.val, max_epochs=int(sys.argv[3]), patience=None,
-                       name="threads", log_dir=tmp, progress=False, **mnist_models.CNN_FIT)
+    recipe = mnist_models.MNIST_CNN
+    res = recipe.fit(recipe.build(), data.train, data.val, max_epochs=int(sys.argv[3]), patience=None,
+                     name="threads", log_dir=tmp, progress=False)
     seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "threads": torch.get_num_threads()}))
 """

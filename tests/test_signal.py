@@ -154,7 +154,7 @@ def test_ds1_cv_folds_partition_the_training_records_only() -> None:
     assert sum(len(f) for f in folds) == len(set().union(*folds))  # disjoint
     assert set().union(*folds) == set(mitbih.DS1) - set(mitbih.DS1_VAL)  # never DS2, never the validation records
     assert all({"209", "201", "207", "223"} & f for f in folds)  # one S-rich record per fold
-    assert set(ecg_models.INTER_RECIPE["rr_features"]) <= set(signal.RR_FEATURES)
+    assert set(ecg_models.ECG_INTER.rr_features) <= set(signal.RR_FEATURES)
 
 
 def test_minus_record_median_per_record() -> None:

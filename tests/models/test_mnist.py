@@ -20,7 +20,7 @@ def test_output_shapes(cls, shape):
 
 def test_parameter_counts():
     assert count_parameters(OriginalCNN()) == 1_199_882  # printed by the original A6
-    assert count_parameters(MLP()) == 536_586  # 784-512-256-10 with BatchNorm (the recipe, MLP_HIDDEN)
+    assert count_parameters(MLP()) == 536_586  # 784-512-256-10 with BatchNorm (the recipe, MNIST_MLP)
     assert count_parameters(MLP(hidden=(1024, 512))) == 1_335_306
     assert count_parameters(MLP(hidden=(100, 50), batch_norm=False, input_dropout=0.0)) == 84_060  # original A5 sklearn MLP
     assert count_parameters(CNN()) < count_parameters(OriginalCNN()) / 10

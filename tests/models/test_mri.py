@@ -111,12 +111,13 @@ def test_recipe_builds_its_model_and_takes_its_views():
 
     X = np.stack([np.full((4, 20, 20), v, dtype=np.float32) for v in range(3)], axis=1)  # view v is all v
     planes = ["axial", "coronal", "sagittal"]
-    one = mri.Recipe(views=("coronal",), width=4)
+    small = mri.MRI_CNN.replace(model_kwargs={"width": 4})
+    one = mri.MRIRecipe(views=("coronal",), recipe=small)
     assert isinstance(one.model(), ViewCNN) and one.inputs(X, planes).shape == (4, 20, 20)
     assert float(one.inputs(X, planes).max()) == 1.0
-    three = mri.Recipe(width=4)
+    three = mri.MRIRecipe(recipe=small)
     assert isinstance(three.model(), ThreeViewCNN) and three.inputs(X, planes).shape == (4, 3, 20, 20)
-    assert three.fit_kwargs()["max_epochs"] == three.max_epochs
+    assert three.fit_kwargs() == small.fit_kwargs() and three.fit_kwargs()["max_epochs"] == 20
     assert three.scaled(size=32, max_epochs=2).size == 32 and three.scaled(max_epochs=2).width == 4
     assert "tre snitt" in three.describe() and "koronalt" in one.describe()
     assert three.with_views("axial").view_text == "aksialt" and three.with_views("axial").width == 4
@@ -129,5 +130,5 @@ def test_recipe_builds_its_model_and_takes_its_views():
     with pytest.raises(ValueError, match=r"must be \[N, 3, H, W\]"):
         three.inputs(X[:, 0], planes)
     with pytest.raises(ValueError, match="at least one view"):
-        mri.Recipe(views=())
+        mri.MRIRecipe(views=())
     assert mri.RECIPE in mri.CANDIDATES.values()

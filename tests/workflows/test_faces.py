@@ -36,15 +36,17 @@ def test_balanced_loader_needs_every_class():
 def test_train_model_learns_an_easy_signal(balancing, tmp_path, monkeypatch):
     monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path))
     train, val = _data([60, 20], seed=1), _data([30, 10], seed=2)
-    result, kwargs = faces.train_model(train, val, epochs=3, balancing=balancing, batch_size=16, lr=3e-3,
-                                       model_kwargs={"width": 4, "hidden": 16}, progress=False, name="t")
+    recipe = faces.FER.replace(model_kwargs={"width": 4, "hidden": 16}, max_epochs=3, batch_size=16, lr=3e-3)
+    result, kwargs = faces.train_model(train, val, recipe=recipe, balancing=balancing, progress=False, name="t")
     assert kwargs == {"n_classes": 2, "width": 4, "hidden": 16}
     assert len(result.history) == 3 and result.history["val_acc"].max() >= 0.9
 
 
 def test_unknown_balancing_is_refused():
     with pytest.raises(ValueError, match="balancing"):
-        faces.train_model(_data([4, 4]), _data([2, 2]), epochs=1, balancing="oversample")
+        faces.train_model(_data([4, 4]), _data([2, 2]), balancing="oversample")
+    with pytest.raises(ValueError, match="class_weight_power"):
+        faces.train_model(_data([4, 4]), _data([2, 2]), recipe=faces.FER.replace(class_weight_power=None))
 
 
 def test_flip_tta_is_mirror_invariant():
@@ -70,7 +72,8 @@ def test_choose_balancing_is_accuracy_with_a_tie_going_to_the_weighted_loss():
 def test_compare_balancing_scores_both_methods_on_validation(tmp_path, monkeypatch):
     monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path))
     train, val = _data([60, 20], seed=1), _data([30, 10], seed=2)
-    table = faces.compare_balancing(train, val, epochs=1, model_kwargs={"width": 4, "hidden": 16})
+    recipe = faces.FER_BALANCING_TRIAL.replace(max_epochs=1, model_kwargs={"width": 4, "hidden": 16})
+    table = faces.compare_balancing(train, val, recipe=recipe)
     assert list(table.index) == ["weights", "sampler"]
     assert {"nøyaktighet", "balansert nøyaktighet", "makro-F1", "sekunder"} <= set(table.columns)
     assert ((table["nøyaktighet"] >= 0) & (table["nøyaktighet"] <= 1)).all()

@@ -8,8 +8,11 @@ import pytest
 import torch
 
 from dyplab.data import LabeledData
-from dyplab.models.images import CompactCNN
 from dyplab.workflows import medimaging
+
+#: A very small CNN recipe for the toy tasks (two blocks, batch 16, no early stopping, float32, no augmentation).
+_TINY = medimaging.MEDMNIST_CNN.replace(model_kwargs={"channels": (4, 8)}, batch_size=16, precision="32",
+                                        channels_last=False, augment=None)
 
 
 def test_to_tensor_grey_and_colour() -> None:
@@ -71,22 +74,22 @@ def test_train_seeds_learns_a_toy_task(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path))
     rng = np.random.default_rng(0)
     train, val, test = _toy(64, rng), _toy(32, rng), _toy(32, rng)
-    table, models = medimaging.train_seeds(lambda: CompactCNN(2, in_channels=1, channels=(4, 8)), train, val, test, seeds=(0, 1),
-                                           max_epochs=8, lr=0.01, batch_size=16, device="cpu", patience=None)
+    table, models = medimaging.train_seeds(_TINY.replace(max_epochs=8, lr=0.01), train, val, test, seeds=(0, 1),
+                                           device="cpu")
     assert list(table["seed"]) == [0, 1] and len(models) == 2
     assert (table["test_auc"] > 0.9).all()
     assert (table["val_auc"] > 0.9).all()
     summary = medimaging.mean_sd(table)
     assert set(summary) == {"test_auc_mean", "test_auc_sd", "test_acc_mean", "test_acc_sd"}
     with pytest.raises(TypeError, match="LabeledData"):
-        medimaging.train_seeds(lambda: CompactCNN(2, in_channels=1), (train.X, train.y), val, test)
+        medimaging.train_seeds(_TINY, (train.X, train.y), val, test)
 
 
 def test_train_seeds_without_a_test_split_has_no_test_columns(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DYPLAB_RESULTS_DIR", str(tmp_path))
     rng = np.random.default_rng(1)
-    table, _ = medimaging.train_seeds(lambda: CompactCNN(2, in_channels=1, channels=(4, 8)), _toy(32, rng), _toy(16, rng),
-                                      seeds=(0,), max_epochs=1, batch_size=16, device="cpu", patience=None)
+    table, _ = medimaging.train_seeds(_TINY.replace(max_epochs=1), _toy(32, rng), _toy(16, rng), seeds=(0,),
+                                      device="cpu")
     assert list(table.columns) == ["seed", "val_auc", "val_acc", "best_epoch", "seconds"]
 
 
@@ -98,15 +101,16 @@ def test_mean_sd_single_row_and_missing_column() -> None:
 
 
 def test_recipes_share_the_budget_and_name_real_candidates() -> None:
+    shared = ("max_epochs", "optimizer", "weight_decay", "batch_size", "schedule", "patience", "monitor", "precision")
     for (kind, flag), name in medimaging.CHOSEN.items():
         assert name in medimaging.CANDIDATES
-        kwargs = medimaging.recipe(kind, flag)
-        assert kwargs["max_epochs"] == medimaging.BUDGET["max_epochs"]
-        assert {k: kwargs[k] for k in medimaging.SHARED_FIT} == medimaging.SHARED_FIT
-        assert kwargs["vflip"] == (flag == "retinamnist")
-    cnn, vit = medimaging.recipe("cnn", "breastmnist"), medimaging.recipe("vit", "breastmnist")
-    assert cnn["max_epochs"] == vit["max_epochs"] and cnn["monitor"] == vit["monitor"]
-    assert medimaging.recipe("vit", "breastmnist", "lr 0.003, uten augmentering")["augment"] is False
+        recipe = medimaging.recipe(kind, flag)
+        assert {k: recipe.fit_kwargs()[k] for k in shared} == {k: medimaging.MEDMNIST_CNN.fit_kwargs()[k] for k in shared}
+        assert recipe.channels_last == (kind == "cnn")
+        assert recipe.augment is None or recipe.augment["vflip"] == (flag == "retinamnist")
+    assert medimaging.recipe("cnn", "retinamnist").augment == {"shift": 2, "vflip": True}
+    assert medimaging.recipe("vit", "breastmnist", "lr 0.003, uten augmentering").augment is None
+    assert medimaging.recipe("cnn", "breastmnist", "lr 0.003, augmentering").augment == {"shift": 2, "vflip": False}
     with pytest.raises(KeyError, match="no recipe"):
         medimaging.recipe("vit", "retinamnist")
     with pytest.raises(KeyError, match="unknown candidate"):

@@ -19,13 +19,12 @@ import pandas as pd
 
 from .. import checkpoints, config, explain, metrics, splits, tabular, training
 from ..data import heart as heart_data
-from ..models.tabular import HEART_FIT, HEART_MLP, TabularMLP
+from ..models.tabular import HEART_MLP
 
 SEED = 42
 TARGET_SENSITIVITY = 0.90
-# B3's recipe, imported, never copied: the network and training settings chosen by
-# benchmarks/heart_recipe_selection.py (dyplab.models.tabular.HEART_MLP / HEART_FIT).
-FIT_PARAMS = {k: v for k, v in HEART_FIT.items() if k != "max_epochs"}
+# B3's recipe is imported, never copied: dyplab.models.tabular.HEART_MLP (network and training settings chosen by
+# benchmarks/heart_recipe_selection.py).
 
 #: Valid range (inclusive) and unit of each measured variable: wide enough for any real patient, narrow
 #: enough to catch typing errors (the Cleveland data lie well inside).
@@ -125,17 +124,17 @@ def train(path: Path, *, progress: Callable[[str], None] = print) -> Path:
     Xt_val = pre.transform(X.iloc[idx_val]).astype(np.float32)
     names = [str(n) for n in pre.get_feature_names_out()]
     dyplab.seed_everything(SEED)
-    mlp = TabularMLP(len(names), **HEART_MLP)
-    epochs = config.profile().pick(smoke=30, klass=HEART_FIT["max_epochs"])
+    mlp = HEART_MLP.build(len(names))
+    epochs = config.profile().pick(smoke=30, klass=HEART_MLP.max_epochs)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dyplab-app-") as tmp:
-        fit = training.fit(mlp, (Xt_train, y[idx_train]), (Xt_val, y[idx_val]), max_epochs=epochs, **FIT_PARAMS,
-                           seed=SEED, log_dir=tmp)
+        fit = HEART_MLP.fit(mlp, (Xt_train, y[idx_train]), (Xt_val, y[idx_val]), max_epochs=epochs, seed=SEED,
+                            progress=False, log_dir=tmp)
     p_val = training.predict_proba(fit.model, Xt_val)[:, 1]
     thr = metrics.threshold_for_sensitivity(y[idx_val], p_val, TARGET_SENSITIVITY)
     m = metrics.binary_metrics(y[idx_val], p_val, thr)
-    checkpoints.save(fit.model, path, model_kwargs={"n_features": len(names), **HEART_MLP}, class_names=list(heart_data.TARGET_NAMES),
+    checkpoints.save(fit.model, path, model_kwargs=HEART_MLP.model_kwargs_for(n_features=len(names)), class_names=list(heart_data.TARGET_NAMES),
                      feature_names=names, threshold=float(thr), target_sensitivity=TARGET_SENSITIVITY,
                      val={k: float(m[k]) for k in ("sensitivity", "specificity", "roc_auc", "accuracy")},
                      n_val=int(len(idx_val)), n_train=int(len(idx_train)), epochs=int(fit.stopped_epoch),

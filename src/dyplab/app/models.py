@@ -71,16 +71,17 @@ def train_digits(mlp_path: Path, cnn_path: Path, *, progress: Progress = print) 
     n = P.pick(smoke=3000, klass=10_000)
     progress(f"Siffer: trener MLP og CNN på {n:,} MNIST-bilder (første start) …")
     split = mnist.network_split(n=n, val_size=0.1, seed=42)
-    for kind, path, model, recipe, epochs in (
-        ("MLP", mlp_path, mm.MLP(), mm.MLP_FIT, P.pick(smoke=2, klass=3)),
-        ("CNN", cnn_path, mm.CNN(), mm.CNN_FIT, P.pick(smoke=2, klass=3)),
+    for kind, path, recipe, epochs in (
+        ("MLP", mlp_path, mm.MNIST_MLP, P.pick(smoke=2, klass=3)),
+        ("CNN", cnn_path, mm.MNIST_CNN, P.pick(smoke=2, klass=3)),
     ):
         dyplab.seed_everything(42)
+        model = recipe.build()
         with tempfile.TemporaryDirectory(prefix="dyplab-app-") as tmp:
-            fit = training.fit(model, split.train, split.val, max_epochs=epochs, **recipe, patience=None, progress=False,
-                               seed=42, log_dir=tmp)
+            fit = recipe.fit(model, split.train, split.val, max_epochs=epochs, patience=None, progress=False, seed=42,
+                             log_dir=tmp)
         val = training.evaluate(fit.model, split.val)
-        checkpoints.save(fit.model, path, class_names=[str(d) for d in range(10)], n_train=int(len(split.train[1])),
+        checkpoints.save(fit.model, path, class_names=[str(d) for d in range(10)], n_train=int(len(split.train)),
                          epochs=int(epochs), val={"accuracy": val["acc"]}, trained_by="dyplab app", profile=P.name,
                          normalization={"mean": mnist.MEAN, "std": mnist.STD})
         progress(f"Siffer: {kind} ferdig på {fit.elapsed_s:.0f} s, valideringsnøyaktighet {val['acc']:.3f}; lagret {path}")

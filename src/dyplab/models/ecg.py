@@ -10,27 +10,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
 from ..signal import RELATIVE_RR, RR_FEATURES, zscore
-
-#: B4's inter-patient recipe, chosen among candidate recipes by F1(S) + F1(V) on the pooled out-of-fold
-#: predictions of :data:`dyplab.data.mitbih.DS1_CV_FOLDS` (each fold: train on the other folds, early-stop on :data:`dyplab.data.mitbih.DS1_VAL`).
-#: Inputs: z-scored MLII beat, the same minus the record's median beat (:func:`dyplab.signal.minus_record_median`) as a
-#: second channel, and the relative RR features; N beats capped, square-root class weights, 3-seed ensemble.
-INTER_RECIPE: dict[str, object] = {
-    "channels": ("beat", "beat_minus_record_median"),
-    "rr_features": RELATIVE_RR,
-    "max_n_beats": 15_000,
-    "class_weight_power": 0.5,
-    "lr": 1e-3,
-    "max_epochs": 12,
-    "patience": 3,
-    "n_models": 3,
-}
+from ..training.recipe import Recipe
 
 
 def model_inputs(waves: np.ndarray, rr: np.ndarray | None = None, features: Sequence[str] | None = None) -> np.ndarray:
@@ -156,3 +143,42 @@ class OriginalB4CNN(nn.Module):
         if x.ndim != 3 or x.shape[1:] != (1, self.input_length):
             raise ValueError(f"OriginalB4CNN expects [batch, {self.input_length}]; got {tuple(x.shape)}.")
         return self.classifier(self.features(x))
+
+
+@dataclass(frozen=True)
+class BeatRecipe:
+    """B4's input choices beside the training :class:`~dyplab.training.Recipe`: which signal channels and RR features
+    the network sees, how many N beats are kept for training (``None``: all) and how many seeds are averaged."""
+
+    channels: tuple[str, ...]
+    rr_features: tuple[str, ...]
+    max_n_beats: int | None
+    n_models: int
+    recipe: Recipe
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.rr_features) - set(RR_FEATURES))
+        if unknown:
+            raise ValueError(f"Unknown RR features {unknown}; choose from {list(RR_FEATURES)}.")
+        if not self.channels or self.n_models < 1 or (self.max_n_beats is not None and self.max_n_beats < 1):
+            raise ValueError(f"need at least one channel, n_models >= 1 and max_n_beats >= 1 or None; got "
+                             f"{self.channels}, {self.n_models}, {self.max_n_beats}")
+        if self.recipe.model_kwargs.get("in_channels", 1) != len(self.channels):
+            raise ValueError(f"the network's in_channels ({self.recipe.model_kwargs.get('in_channels', 1)}) must equal "
+                             f"the number of channels {self.channels}")
+
+    def describe(self) -> str:
+        """One line: channels, RR features, beat cap, ensemble size and the training recipe."""
+        return (f"kanaler {', '.join(self.channels)}; RR-trekk {', '.join(self.rr_features)}; høyst "
+                f"{self.max_n_beats} N-slag; {self.n_models} nett; {self.recipe.describe()}")
+
+
+#: B4's inter-patient recipe, chosen among candidate recipes by F1(S) + F1(V) on the pooled out-of-fold
+#: predictions of :data:`dyplab.data.mitbih.DS1_CV_FOLDS` (each fold: train on the other folds, early-stop on
+#: :data:`dyplab.data.mitbih.DS1_VAL`) by ``benchmarks/ecg_recipe_selection.py``. Inputs: z-scored MLII beat, the
+#: same minus the record's median beat (:func:`dyplab.signal.minus_record_median`) as a second channel, and the
+#: relative RR features; N beats capped, square-root class weights, 3-seed ensemble.
+ECG_INTER = BeatRecipe(
+    channels=("beat", "beat_minus_record_median"), rr_features=RELATIVE_RR, max_n_beats=15_000, n_models=3,
+    recipe=Recipe(BeatCNN, {"in_channels": 2}, optimizer="adam", lr=1e-3, batch_size=256, max_epochs=12, patience=3,
+                  class_weight_power=0.5))

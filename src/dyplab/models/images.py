@@ -20,23 +20,7 @@ import math
 import torch
 from torch import nn
 
-#: dyplab's training recipe for :class:`CompactCNN` (keyword arguments of ``dyplab.training.fit``): AdamW,
-#: the learning rate halved when ``val_loss`` stalls, early stopping on the same ``val_loss``; bfloat16 mixed
-#: precision where the processor computes it natively (``precision="auto"``), float32 elsewhere; channels-last
-#: memory layout for faster convolutions.
-COMPACT_FIT = {"optimizer": "adamw", "lr": 3e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
-               "monitor": "val_loss", "precision": "auto", "channels_last": True}
-COMPACT_EPOCHS = 25
-COMPACT_PATIENCE = 6
-#: C2's flower recipe on the whole set: image size, most epochs, early-stopping patience (``None``: run every
-#: epoch) and the ``fit`` settings. Chosen on the validation split by ``benchmarks/flowers_recipe_selection.py``.
-FLOWERS_RECIPE = {"image_size": 128, "epochs": 30, "patience": None, "fit": {**COMPACT_FIT, "schedule": "onecycle"}}
-#: The earlier course's recipe for :class:`SimpleCNN`: Adam 1e-3 with weight decay 1e-4, LR halved on a plateau
-#: of the validation loss, early stopping (patience 5) on validation accuracy, at most 25 epochs.
-SIMPLE_FIT = {"optimizer": "adam", "lr": 1e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
-              "monitor": "val_acc"}
-SIMPLE_EPOCHS = 25
-SIMPLE_PATIENCE = 5
+from ..training.recipe import Recipe
 
 
 def _check_images(x: torch.Tensor, channels: int, size: int | None = None) -> None:
@@ -209,3 +193,19 @@ def parameter_table(model: nn.Module) -> list[tuple[str, str, int]]:
         if own:
             rows.append((name or "(modellen selv)", type(module).__name__, own))
     return rows
+
+
+#: dyplab's training recipe for :class:`CompactCNN`: AdamW, the learning rate halved when ``val_loss`` stalls, early
+#: stopping on the same ``val_loss``; bfloat16 mixed precision where the processor computes it natively
+#: (``precision="auto"``), float32 elsewhere; channels-last memory layout for faster convolutions.
+COMPACT = Recipe(CompactCNN, optimizer="adamw", lr=3e-3, weight_decay=1e-4, schedule="plateau", batch_size=32,
+                 max_epochs=25, patience=6, monitor="val_loss", precision="auto", channels_last=True)
+#: C2's flower recipe on the whole set (one learning-rate cycle over 30 epochs, no early stopping) and its image
+#: size. Chosen on the validation split by ``benchmarks/flowers_recipe_selection.py``. The stem stride follows
+#: the image size (:func:`stem_stride_for`), so it is given when the network is built.
+FLOWERS = COMPACT.replace(schedule="onecycle", max_epochs=30, patience=None)
+FLOWERS_IMAGE_SIZE = 128
+#: The earlier course's recipe for :class:`SimpleCNN`: Adam 1e-3 with weight decay 1e-4, LR halved on a plateau
+#: of the validation loss, early stopping (patience 5) on validation accuracy, at most 25 epochs.
+SIMPLE_CNN = Recipe(SimpleCNN, optimizer="adam", lr=1e-3, weight_decay=1e-4, schedule="plateau", batch_size=32,
+                    max_epochs=25, patience=5, monitor="val_acc")

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from ..normalization import MNIST_MEAN, MNIST_STD
+from ..training.recipe import Recipe
 from ..transforms import TrainingAugment, augmentation
 
 N_CLASSES = 10
@@ -43,7 +44,7 @@ class MLP(nn.Module):
 
     The image is flattened first, so the network sees 784 numbers without any notion of which
     pixels are neighbours. ``input_dropout`` blanks a share of the pixels during training.
-    ``MLP()`` is A5's recipe network, 784-512-256-10 (536,586 parameters; :data:`MLP_HIDDEN`).
+    ``MLP()`` is A5's recipe network, 784-512-256-10 (536,586 parameters; the hidden sizes of :data:`MNIST_MLP`).
     """
 
     def __init__(
@@ -54,7 +55,7 @@ class MLP(nn.Module):
         input_dropout: float = 0.2,
     ) -> None:
         super().__init__()
-        hidden = MLP_HIDDEN if hidden is None else tuple(hidden)
+        hidden = MNIST_MLP.model_kwargs["hidden"] if hidden is None else tuple(hidden)
         layers: list[nn.Module] = [nn.Flatten()]
         if input_dropout > 0:
             layers.append(nn.Dropout(input_dropout))  # blanks random pixels during training
@@ -87,7 +88,7 @@ class CNN(nn.Module):
     Three blocks of 3×3 convolution → BatchNorm → ReLU → 2×2 max-pooling (28 → 14 → 7 → 3), then
     a small classifier (576 → 128 → 10) with dropout. Pooling early keeps the computation small;
     BatchNorm lets it train fast with a large learning rate (OneCycle); :func:`random_shift` moves the
-    digits by up to ``max_shift`` pixels during training only. Width and ``CNN_EPOCHS`` were chosen on the
+    digits by up to ``max_shift`` pixels during training only. Width and the epochs of :data:`MNIST_CNN` were chosen on the
     validation images (``benchmarks/mnist_recipe_selection.py``); ``benchmarks/mnist_cnn.py`` compares its time
     with the original recipe's.
     """
@@ -145,17 +146,15 @@ class OriginalCNN(nn.Module):
         return self.fc2(self.dropout2(x))
 
 
-#: How A5 trains :class:`MLP` and A6 trains :class:`CNN` (keyword arguments for ``dyplab.training.fit``).
-#: Notebooks and the benchmark share them so that the numbers they report come from the same recipe. Both were
-#: chosen on the validation images by ``benchmarks/mnist_recipe_selection.py`` (it prints candidates and choice).
-MLP_HIDDEN = (512, 256)
-MLP_EPOCHS = 15
-MLP_FIT = {"lr": 2e-3, "batch_size": 128, "optimizer": "adamw", "weight_decay": 0.05, "schedule": "onecycle"}
-CNN_EPOCHS = 8
-CNN_FIT = {"lr": 1e-2, "batch_size": 128, "optimizer": "adamw", "weight_decay": 1e-4, "schedule": "onecycle"}
-#: The original A6 recipe (Adam 1e-3, batch 64, 10 epochs, no schedule) for :class:`OriginalCNN`.
-ORIGINAL_EPOCHS = 10
-ORIGINAL_FIT = {"lr": 1e-3, "batch_size": 64, "optimizer": "adam"}
+#: How A5 trains :class:`MLP` (784-512-256-10) and A6 trains :class:`CNN`. Notebooks and the benchmarks share them so
+#: that the numbers they report come from the same recipe. Both were chosen on the validation images by
+#: ``benchmarks/mnist_recipe_selection.py`` (it prints candidates and choice); early stopping as in A5 and A6.
+MNIST_MLP = Recipe(MLP, {"hidden": (512, 256)}, optimizer="adamw", lr=2e-3, weight_decay=0.05, schedule="onecycle",
+                   batch_size=128, max_epochs=15, patience=5)
+MNIST_CNN = Recipe(CNN, optimizer="adamw", lr=1e-2, weight_decay=1e-4, schedule="onecycle", batch_size=128,
+                   max_epochs=8, patience=3)
+#: The original A6 recipe (Adam 1e-3, batch 64, 10 epochs, no schedule, no early stopping) for :class:`OriginalCNN`.
+MNIST_ORIGINAL_CNN = Recipe(OriginalCNN, optimizer="adam", lr=1e-3, batch_size=64, max_epochs=10, patience=None)
 
 
 def _background() -> float:

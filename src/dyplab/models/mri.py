@@ -17,7 +17,8 @@ D1's protocol lives here too, so that the notebook and ``benchmarks/mri_recipe_s
 - :func:`protocol_parts` splits the subjects into three disjoint parts: a test set, a *selection part* on
   which the benchmark chooses the recipe, and a *cross-validation part* on which the notebook compares
   the models. The reported cross-validation never scores a subject the recipe was chosen on.
-- :class:`Recipe` is one CNN recipe (views, image size, width, training settings); :data:`CANDIDATES`
+- :class:`MRIRecipe` is one CNN recipe (views and image size beside the training :class:`~dyplab.training.Recipe`
+  :data:`MRI_CNN`, which holds width, optimiser, epochs and augmentation); :data:`CANDIDATES`
   are the recipes the benchmark compares and :data:`RECIPE` is the one it chose.
 """
 
@@ -33,8 +34,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from .. import splits, transforms
+from ..training.recipe import Recipe
 
-__all__ = ["CANDIDATES", "RECIPE", "SELECTION_SHARE", "TEST_SHARE", "Parts", "Recipe",
+__all__ = ["CANDIDATES", "MRI_CNN", "RECIPE", "SELECTION_SHARE", "TEST_SHARE", "MRIRecipe", "Parts",
            "ThreeViewCNN", "ViewCNN", "protocol_parts"]
 
 
@@ -143,47 +145,56 @@ def protocol_parts(y: Any, groups: Any, *, seed: int = 42) -> Parts:
     return out
 
 
+#: D1's training recipe for the CNNs (width 8, Adam 3e-3, weight decay 1e-3, at most 20 epochs with early stopping
+#: after 6, batch 16; each view rotated up to ±8° and shifted up to 5 % of its size during training).
+MRI_CNN = Recipe(ThreeViewCNN, {"width": 8}, optimizer="adam", lr=3e-3, weight_decay=1e-3, max_epochs=20, patience=6,
+                 batch_size=16, augment={"max_degrees": 8.0, "max_shift": 0.05})
+
+
 @dataclass(frozen=True)
-class Recipe:
-    """One D1 CNN recipe: which views, image size, network width, augmentation and training settings.
+class MRIRecipe:
+    """One D1 CNN recipe: which views and image size (input choices) beside the training :class:`Recipe`.
 
     One view gives a :class:`ViewCNN`, several a :class:`ThreeViewCNN` (late fusion, one branch per view).
     """
 
     views: tuple[str, ...] = ("axial", "coronal", "sagittal")
     size: int = 48
-    width: int = 8
-    lr: float = 3e-3
-    weight_decay: float = 1e-3
-    max_epochs: int = 20
-    patience: int = 6
-    batch_size: int = 16
-    max_degrees: float = 8.0
-    max_shift: float = 0.05
+    recipe: Recipe = MRI_CNN
 
     def __post_init__(self) -> None:
         if not self.views:
             raise ValueError("a recipe needs at least one view")
-        if self.size < 16 or self.width < 1 or self.max_epochs < 1:
-            raise ValueError(f"need size >= 16, width >= 1 and max_epochs >= 1; got {self.size}, {self.width}, "
-                             f"{self.max_epochs}")
+        if not isinstance(self.recipe, Recipe) or self.recipe.augment is None:
+            raise ValueError(f"recipe must be a dyplab.training.Recipe with augmentation settings; got {self.recipe!r}")
+        if self.size < 16 or self.width < 1:
+            raise ValueError(f"need size >= 16 and width >= 1; got {self.size} and {self.width}")
+
+    @property
+    def width(self) -> int:
+        """The network width (channels of each view's first block)."""
+        return int(self.recipe.model_kwargs["width"])
+
+    @property
+    def batch_size(self) -> int:
+        return self.recipe.batch_size
 
     def model(self, n_classes: int = 2) -> nn.Module:
         """A freshly initialised network for this recipe (seed before calling it)."""
         if len(self.views) == 1:
-            return ViewCNN(n_classes, width=self.width)
-        return ThreeViewCNN(n_classes, n_views=len(self.views), width=self.width)
+            return self.recipe.replace(model=ViewCNN).build(n_classes)
+        return self.recipe.build(n_classes, n_views=len(self.views))
 
     def augment(self, seed: int | None = None) -> transforms.Augment:
         """The recipe's training augmentation for one example ``[H, W]`` / ``[V, H, W]``: each view its own
         small rotation and shift (bilinear, zeros outside), drawn from an own stream started at ``seed``."""
-        return transforms.Augment(transforms.augmentation(degrees=self.max_degrees, translate=self.max_shift),
+        aug = self.recipe.augment
+        return transforms.Augment(transforms.augmentation(degrees=aug["max_degrees"], translate=aug["max_shift"]),
                                   per_channel=True, seed=seed)
 
     def fit_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`dyplab.training.fit` / :func:`dyplab.crossval.oof_torch`."""
-        return {"max_epochs": self.max_epochs, "patience": self.patience, "lr": self.lr,
-                "weight_decay": self.weight_decay, "batch_size": self.batch_size}
+        return self.recipe.fit_kwargs()
 
     def inputs(self, X: np.ndarray, planes: Sequence[str]) -> np.ndarray:
         """This recipe's views taken from ``X [N, len(planes), H, W]`` (``[N, H, W]`` for one view)."""
@@ -202,14 +213,15 @@ class Recipe:
         """A copy of a :class:`~dyplab.data.LabeledData` whose ``X`` holds only this recipe's views."""
         return replace(data, X=self.inputs(data.X, planes))
 
-    def with_views(self, *views: str) -> Recipe:
+    def with_views(self, *views: str) -> MRIRecipe:
         """The same recipe on other views (e.g. the one-view contrast of a three-view recipe)."""
         return replace(self, views=tuple(views))
 
-    def scaled(self, *, size: int | None = None, width: int | None = None, max_epochs: int | None = None) -> Recipe:
+    def scaled(self, *, size: int | None = None, width: int | None = None, max_epochs: int | None = None) -> MRIRecipe:
         """The same recipe made smaller (e.g. for the smoke profile)."""
-        return replace(self, size=size or self.size, width=width or self.width,
-                       max_epochs=max_epochs or self.max_epochs)
+        model_kwargs = {**self.recipe.model_kwargs, "width": width or self.width}
+        return replace(self, size=size or self.size, recipe=self.recipe.replace(
+            model_kwargs=model_kwargs, max_epochs=max_epochs or self.recipe.max_epochs))
 
     @property
     def view_text(self) -> str:
@@ -220,21 +232,22 @@ class Recipe:
     def describe(self) -> str:
         """Short Norwegian text: views, size, width, epochs and learning rate."""
         views = f"{self.view_text} (sen fusjon)" if len(self.views) > 1 else self.view_text
-        return (f"{views}, {self.size}×{self.size} px, bredde {self.width}, maks {self.max_epochs} epoker "
-                f"(tålmodighet {self.patience}), Adam lr {self.lr:g}, batch {self.batch_size}")
+        r = self.recipe
+        return (f"{views}, {self.size}×{self.size} px, bredde {self.width}, maks {r.max_epochs} epoker "
+                f"(tålmodighet {r.patience}), Adam lr {r.lr:g}, batch {r.batch_size}")
 
 
-_PREVIOUS = Recipe()
-CANDIDATES: dict[str, Recipe] = {
+_PREVIOUS = MRIRecipe()
+CANDIDATES: dict[str, MRIRecipe] = {
     "tre snitt, 48 px, bredde 8 (forrige oppskrift)": _PREVIOUS,
     "aksialt, 48 px, bredde 8": replace(_PREVIOUS, views=("axial",)),
     "koronalt, 48 px, bredde 8": replace(_PREVIOUS, views=("coronal",)),
     "tre snitt, 64 px, bredde 8": replace(_PREVIOUS, size=64),
-    "tre snitt, 48 px, bredde 16": replace(_PREVIOUS, width=16),
-    "tre snitt, 48 px, bredde 8, 40 epoker": replace(_PREVIOUS, max_epochs=40, patience=10),
+    "tre snitt, 48 px, bredde 16": replace(_PREVIOUS, recipe=MRI_CNN.replace(model_kwargs={"width": 16})),
+    "tre snitt, 48 px, bredde 8, 40 epoker": replace(_PREVIOUS, recipe=MRI_CNN.replace(max_epochs=40, patience=10)),
 }
 """The recipes ``benchmarks/mri_recipe_selection.py`` compares on the selection part."""
 
-RECIPE: Recipe = CANDIDATES["aksialt, 48 px, bredde 8"]
+RECIPE: MRIRecipe = CANDIDATES["aksialt, 48 px, bredde 8"]
 """The recipe the benchmark chose: highest mean ROC AUC on the selection part (0.565, 4 folds x 3 repeats; the
 teacher's guide, Del D, has every candidate's printed line). The margins between candidates are small."""

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from ..training.recipe import Recipe
+
 
 class TabularMLP(nn.Module):
     """MLP for a table of preprocessed features: ``[Linear → BatchNorm → ReLU → Dropout] × k → Linear``.
@@ -46,9 +48,8 @@ class TabularMLP(nn.Module):
         return self.head(self.features(x))
 
 
-#: B3's recipe: the network (keyword arguments for :class:`TabularMLP`) and how it is trained (keyword arguments
-#: for ``dyplab.training.fit``). Chosen by cross-validation inside B3's development patients, never its test
-#: patients: ``benchmarks/heart_recipe_selection.py`` prints the candidates and the choice.
-HEART_MLP: dict = {"hidden": (32,), "dropout": 0.3}
-HEART_FIT: dict = {"max_epochs": 100, "lr": 1e-3, "weight_decay": 1e-4, "batch_size": 32, "schedule": "plateau",
-                   "patience": 15, "monitor": "val_loss", "progress": False}
+#: B3's recipe: the network (``TabularMLP(n_features, hidden=(32,), dropout=0.3)``) and how it is trained. Chosen
+#: by cross-validation inside B3's development patients, never its test patients:
+#: ``benchmarks/heart_recipe_selection.py`` prints the candidates and the choice. The app imports it.
+HEART_MLP = Recipe(TabularMLP, {"hidden": (32,), "dropout": 0.3}, optimizer="adam", lr=1e-3, weight_decay=1e-4,
+                   schedule="plateau", batch_size=32, max_epochs=100, patience=15, monitor="val_loss")

@@ -24,6 +24,7 @@ The package, one job per module:
 - :mod:`.module`: the LightningModule :class:`ClassifierModule` (metrics, history, optimiser and schedule).
 - :mod:`.callbacks`: best-weights copy, last-epoch checkpoint, progress bar, quiet Lightning.
 - :mod:`.fit`: :func:`fit`, :class:`FitResult`, precision and accelerator choice, :func:`snapshot`.
+- :mod:`.recipe`: :class:`Recipe`, one training recipe as a frozen value (model factory, optimiser, epochs, ...).
 
 ``dyplab.training.fit`` is the function; its module is ``importlib.import_module("dyplab.training.fit")``.
 """
@@ -34,12 +35,14 @@ from .data import make_loader, to_dataset
 from .fit import PRECISIONS, FitResult, fit, native_bf16, snapshot
 from .inference import count_parameters, evaluate, predict, predict_proba
 from .module import HISTORY_COLUMNS, ClassifierModule
+from .recipe import Recipe
 
 __all__ = [
     "HISTORY_COLUMNS",
     "PRECISIONS",
     "ClassifierModule",
     "FitResult",
+    "Recipe",
     "count_parameters",
     "evaluate",
     "fit",

@@ -24,7 +24,7 @@ from torch.utils.data import DataLoader, TensorDataset, WeightedRandomSampler
 from .. import splits
 from ..data import LabeledData, LabeledSplit, fer2013, quality
 from ..models.faces import FaceCNN
-from ..training import FitResult, fit, predict, predict_proba
+from ..training import FitResult, Recipe, predict, predict_proba
 
 BALANCING = ("weights", "sampler", "none")
 # dyplab's class-profile recipe (E2 and the benchmark), chosen on the validation part only: light augmentation
@@ -38,15 +38,19 @@ BALANCING = ("weights", "sampler", "none")
 # Epochs: chosen by `benchmarks/fer_recipe_selection.py` (7 December 2026). Its time rule (E2 under 12 minutes in
 # class, projected from the slower measured class run) keeps 10–18 epochs and drops 21 and 30; on validation,
 # 18 epochs gave 0.6266 (macro-F1 0.577) against 0.6151 for 15 (10 and 12 were not trained on the shared machine).
-RECIPE_EPOCHS = 18
-RECIPE_MODEL = {"channels": [16, 64, 128, 256], "hidden": 256, "dropout": 0.2, "degrees": 0.0, "shift": 0.1,
-                "zoom": 0.0}
+# Training: AdamW, one learning-rate cycle up to 3e-3, batch 128, early stopping after 4 epochs without a better
+# validation loss (the best epoch is kept), channels-last; with balancing "weights" the loss is weighted by the square
+# root of inverse class frequency.
+FER = Recipe(FaceCNN, {"channels": (16, 64, 128, 256), "hidden": 256, "dropout": 0.2, "degrees": 0.0, "shift": 0.1,
+                       "zoom": 0.0},
+             optimizer="adamw", lr=3e-3, weight_decay=5e-4, schedule="onecycle", batch_size=128, max_epochs=18,
+             patience=4, precision="auto", channels_last=True, class_weight_power=0.5)
 
 # The imbalance rule, fixed since 2 December 2026 (the first class runs chose by macro-F1; the rule then switched
 # to accuracy, the metric of the published FER2013 numbers): a short trial of weighted loss against balanced
 # sampling, scored on the validation part; the higher validation accuracy wins, and a difference under
 # BALANCING_TIE is a tie that goes to the weighted loss (it sees every training image once per epoch).
-BALANCING_TRIAL = {"epochs": 2, "model": {"width": 16, "hidden": 128}}
+FER_BALANCING_TRIAL = FER.replace(model_kwargs={"width": 16, "hidden": 128}, max_epochs=2, patience=None)
 BALANCING_TIE = 0.01
 _BALANCING_NO = {"weights": "vektet tap", "sampler": "balansert trekking"}
 
@@ -92,32 +96,31 @@ def balanced_loader(data: LabeledData, *, batch_size: int = 128, seed: int = 42)
     return DataLoader(ds, batch_size=batch_size, sampler=sampler, num_workers=0, drop_last=len(data) > batch_size)
 
 
-def train_model(train: LabeledData, val: LabeledData, *, epochs: int, balancing: str = "weights",
-                model_kwargs: dict[str, Any] | None = None, lr: float = 3e-3, batch_size: int = 128,
-                weight_decay: float = 5e-4, patience: int | None = None, seed: int = 42,
-                name: str = "fer", progress: bool = True, precision: str = "auto") -> tuple[FitResult, dict[str, Any]]:
-    """Train a :class:`FaceCNN` (AdamW, OneCycle up to ``lr``, channels-last layout, ``precision`` as in
-    :func:`dyplab.training.fit`) and return ``(fit result, model_kwargs)``.
+def train_model(train: LabeledData, val: LabeledData, *, recipe: Recipe = FER, balancing: str = "weights",
+                seed: int = 42, name: str = "fer", progress: bool = True) -> tuple[FitResult, dict[str, Any]]:
+    """Train the network of ``recipe`` (default :data:`FER`) with its settings and return ``(fit result,
+    model_kwargs)`` (the keyword arguments that rebuild the network, for a checkpoint).
 
-    ``balancing``: ``"weights"`` (cross-entropy weighted by the square root of inverse class frequency),
-    ``"sampler"`` (every class drawn equally often) or ``"none"``. The best epoch by validation loss
-    is restored (early stopping after ``patience`` epochs without improvement; ``None``: off).
+    ``balancing``: ``"weights"`` (cross-entropy weighted by inverse class frequency to the power
+    ``recipe.class_weight_power``), ``"sampler"`` (every class drawn equally often) or ``"none"``. The best epoch by
+    validation loss is restored.
     """
     if balancing not in BALANCING:
         raise ValueError(f"balancing must be one of {BALANCING}; got {balancing!r}")
-    kwargs = {"n_classes": train.n_classes, **(model_kwargs or {})}
+    if balancing == "weights" and recipe.class_weight_power is None:
+        raise ValueError("balancing='weights' needs a recipe with class_weight_power (e.g. 0.5, as in faces.FER)")
+    kwargs = recipe.model_kwargs_for(n_classes=train.n_classes)
     torch.manual_seed(seed)
-    model = FaceCNN(**kwargs)
+    model = recipe.build(n_classes=train.n_classes)
     Xva = fer2013.to_tensor_input(val.X)
     if balancing == "sampler":
-        tr: Any = balanced_loader(train, batch_size=batch_size, seed=seed)
+        tr: Any = balanced_loader(train, batch_size=recipe.batch_size, seed=seed)
     else:
         tr = (fer2013.to_tensor_input(train.X), torch.as_tensor(train.y))
-    weights = splits.class_weights(train.y, train.n_classes, power=0.5) if balancing == "weights" else None
-    result = fit(model, tr, (Xva, torch.as_tensor(val.y)), max_epochs=epochs, lr=lr, batch_size=batch_size,
-                 optimizer="adamw", weight_decay=weight_decay, schedule="onecycle", patience=patience,
-                 class_weights=weights, seed=seed, name=name, progress=progress, precision=precision,
-                 channels_last=True)
+    weights = (splits.class_weights(train.y, train.n_classes, power=recipe.class_weight_power)
+               if balancing == "weights" else None)
+    result = recipe.fit(model, tr, (Xva, torch.as_tensor(val.y)), class_weights=weights, seed=seed, name=name,
+                        progress=progress)
     return result, kwargs
 
 
@@ -127,20 +130,19 @@ def predict_proba_flip(model: torch.nn.Module, X: np.ndarray) -> np.ndarray:
     return (predict_proba(model, x) + predict_proba(model, torch.flip(x, dims=[-1]))) / 2
 
 
-def compare_balancing(train: LabeledData, val: LabeledData, *, epochs: int = BALANCING_TRIAL["epochs"],
-                      model_kwargs: dict[str, Any] | None = None, seed: int = 42) -> pd.DataFrame:
+def compare_balancing(train: LabeledData, val: LabeledData, *, recipe: Recipe = FER_BALANCING_TRIAL,
+                      seed: int = 42) -> pd.DataFrame:
     """Train a small model with each imbalance method (``"weights"``, ``"sampler"``) and score it on ``val``.
 
     Returns one row per method (index ``weights``/``sampler``) with the columns ``nøyaktighet``,
     ``balansert nøyaktighet``, ``makro-F1`` and ``sekunder`` (training time). Feed it to
-    :func:`choose_balancing`. ``model_kwargs`` defaults to ``BALANCING_TRIAL["model"]``.
+    :func:`choose_balancing`. ``recipe`` defaults to :data:`FER_BALANCING_TRIAL` (a small network, two epochs).
     """
-    kwargs = dict(BALANCING_TRIAL["model"] if model_kwargs is None else model_kwargs)
     X_val = fer2013.to_tensor_input(val.X)
     rows = {}
     for balancing in ("weights", "sampler"):
-        res, _ = train_model(train, val, epochs=epochs, balancing=balancing, model_kwargs=kwargs, seed=seed,
-                             name=f"fer-{balancing}", progress=False)
+        res, _ = train_model(train, val, recipe=recipe, balancing=balancing, seed=seed, name=f"fer-{balancing}",
+                             progress=False)
         pred = predict(res.model, X_val)
         rows[balancing] = {"nøyaktighet": float(np.mean(pred == val.y)),
                            "balansert nøyaktighet": float(balanced_accuracy_score(val.y, pred)),

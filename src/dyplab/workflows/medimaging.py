@@ -4,10 +4,10 @@
 - :func:`augmented_images`: a training dataset that flips and shifts each image at random.
 - :func:`auc_acc`: AUC and accuracy as MedMNIST v2 defines them (AUC: binary ROC AUC of class 1;
   multi-class: the mean of the one-vs-rest AUCs).
-- The recipes in one place: :data:`BUDGET` (epochs and seeds, the same for the CNN and the ViT),
-  :data:`CANDIDATES` (what ``benchmarks/medmnist_recipe_selection.py`` compares on the official validation
-  split), :data:`CHOSEN` (what it chose), :func:`recipe` and :func:`build_model`.
-- :func:`train_seeds`: train a fresh model per seed with :func:`dyplab.training.fit` (best epoch chosen on the
+- The recipes in one place: :data:`MEDMNIST_CNN` and :data:`MEDMNIST_VIT` (the same budget for both),
+  :data:`SEEDS`, :data:`CANDIDATES` (the changes ``benchmarks/medmnist_recipe_selection.py`` compares on the
+  official validation split), :data:`CHOSEN` (what it chose), :func:`recipe` and :func:`build_model`.
+- :func:`train_seeds`: train a fresh model of a recipe per seed with :func:`dyplab.training.fit` (best epoch chosen on the
   validation split), score it on validation and, when given, once on the test split; :func:`mean_sd` summarises.
 - :func:`binary_view` / :func:`clinical_metrics`: the clinically relevant question as a two-class one
   (:data:`POSITIVE`: malignant in BreastMNIST, referable retinopathy in RetinaMNIST), scored by
@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -29,23 +29,38 @@ from .. import config, metrics, training, transforms
 from ..data.image_tensors import ArrayImages
 from ..data.labeled import LabeledData
 from ..models.images import CompactCNN, SmallViT
+from ..training import Recipe
 
-__all__ = ["BUDGET", "CANDIDATES", "CHOSEN", "POSITIVE", "VIT_SIZE", "NORMALIZATION", "auc_acc", "augmented_images", "binary_view",
-           "build_model", "clinical_metrics", "mean_sd", "recipe", "to_tensor", "train_seeds"]
+__all__ = ["AUGMENT", "CANDIDATES", "CHOSEN", "MEDMNIST_CNN", "MEDMNIST_VIT", "POSITIVE", "SEEDS", "VIT_SIZE",
+           "NORMALIZATION", "auc_acc", "augmented_images", "binary_view", "build_model", "clinical_metrics", "mean_sd", "recipe",
+           "to_tensor", "train_seeds"]
 
-#: The budget of every MedMNIST model in C4a, the CNN and the ViT alike: at most ``max_epochs`` epochs with a
-#: cosine learning-rate schedule, the epoch with the lowest validation loss kept, one model per seed.
-BUDGET: dict[str, Any] = {"max_epochs": 20, "seeds": (0, 1, 2)}
-#: The fit settings every candidate shares (keywords of :func:`dyplab.training.fit`).
-SHARED_FIT: dict[str, Any] = {"optimizer": "adamw", "weight_decay": 1e-4, "batch_size": 64, "schedule": "cosine",
-                              "patience": None, "monitor": "val_loss", "precision": "auto"}
-#: The candidate settings ``benchmarks/medmnist_recipe_selection.py`` compares for each model and data set:
-#: learning rate and whether the training images are flipped and shifted at random.
+#: The size of C4a's Vision Transformer (also the ``timm`` model it is checked against).
+VIT_SIZE: dict[str, int] = {"image_size": 28, "patch_size": 4, "dim": 64, "depth": 4, "heads": 4, "mlp_dim": 256}
+#: The clinically relevant positive class(es) of each data set: BreastMNIST label 0 is malignant (1 is
+#: normal/benign); RetinaMNIST grades 2–4 are referable diabetic retinopathy (moderate or worse).
+POSITIVE: dict[str, tuple[int, ...]] = {"breastmnist": (0,), "retinamnist": (2, 3, 4)}
+MODELS = ("cnn", "vit")
+#: The training augmentation of every candidate that augments (:func:`augmented_images`): a random horizontal flip and a
+#: shift of up to 2 pixels; :func:`recipe` adds the vertical flip for fundus photos.
+AUGMENT: dict[str, Any] = {"shift": 2, "vflip": False}
+#: The seeds of C4a: one model per seed.
+SEEDS: tuple[int, ...] = (0, 1, 2)
+#: The budget and settings of every MedMNIST model in C4a, the CNN and the ViT alike: at most 20 epochs with a
+#: cosine learning-rate schedule, the epoch with the lowest validation loss kept (no early stopping), AdamW.
+MEDMNIST_CNN = Recipe(CompactCNN, optimizer="adamw", lr=1e-3, weight_decay=1e-4, schedule="cosine", batch_size=64,
+                      max_epochs=20, patience=None, monitor="val_loss", precision="auto", channels_last=True,
+                      augment=AUGMENT)
+MEDMNIST_VIT = MEDMNIST_CNN.replace(model=SmallViT, model_kwargs={**VIT_SIZE, "dropout": 0.1}, channels_last=False)
+_BASE = {"cnn": MEDMNIST_CNN, "vit": MEDMNIST_VIT}
+#: The candidates ``benchmarks/medmnist_recipe_selection.py`` compares for each model and data set, as changes to
+#: :data:`MEDMNIST_CNN` / :data:`MEDMNIST_VIT` (``Recipe.replace``): learning rate and whether the training images
+#: are flipped and shifted at random.
 CANDIDATES: dict[str, dict[str, Any]] = {
-    "lr 0.001, augmentering": {"lr": 1e-3, "augment": True},
-    "lr 0.003, augmentering": {"lr": 3e-3, "augment": True},
-    "lr 0.001, uten augmentering": {"lr": 1e-3, "augment": False},
-    "lr 0.003, uten augmentering": {"lr": 3e-3, "augment": False},
+    "lr 0.001, augmentering": {"lr": 1e-3, "augment": AUGMENT},
+    "lr 0.003, augmentering": {"lr": 3e-3, "augment": AUGMENT},
+    "lr 0.001, uten augmentering": {"lr": 1e-3, "augment": None},
+    "lr 0.003, uten augmentering": {"lr": 3e-3, "augment": None},
 }
 #: The candidate chosen for each ``(model, flag)``: the highest mean validation AUC in
 #: ``benchmarks/medmnist_recipe_selection.py`` (official validation split only; the test split is not loaded),
@@ -56,34 +71,30 @@ CHOSEN: dict[tuple[str, str], str] = {
     ("cnn", "retinamnist"): "lr 0.003, augmentering",
     ("vit", "breastmnist"): "lr 0.003, uten augmentering",
 }
-#: The size of C4a's Vision Transformer (also the ``timm`` model it is checked against).
-VIT_SIZE: dict[str, int] = {"image_size": 28, "patch_size": 4, "dim": 64, "depth": 4, "heads": 4, "mlp_dim": 256}
-#: The clinically relevant positive class(es) of each data set: BreastMNIST label 0 is malignant (1 is
-#: normal/benign); RetinaMNIST grades 2–4 are referable diabetic retinopathy (moderate or worse).
-POSITIVE: dict[str, tuple[int, ...]] = {"breastmnist": (0,), "retinamnist": (2, 3, 4)}
-MODELS = ("cnn", "vit")
 
 
 def build_model(kind: str, n_classes: int, in_channels: int) -> nn.Module:
     """A fresh ``"cnn"`` (:class:`CompactCNN`) or ``"vit"`` (:class:`SmallViT` of :data:`VIT_SIZE`, dropout 0.1)."""
-    if kind == "cnn":
-        return CompactCNN(n_classes=n_classes, in_channels=in_channels)
-    if kind == "vit":
-        return SmallViT(in_channels=in_channels, n_classes=n_classes, dropout=0.1, **VIT_SIZE)
-    raise ValueError(f"model kind must be one of {MODELS}; got {kind!r}")
+    if kind not in _BASE:
+        raise ValueError(f"model kind must be one of {MODELS}; got {kind!r}")
+    return _BASE[kind].build(n_classes=n_classes, in_channels=in_channels)
 
 
-def recipe(kind: str, flag: str, candidate: str | None = None) -> dict[str, Any]:
-    """Keywords of :func:`train_seeds` for ``kind`` on ``flag``: :data:`SHARED_FIT`, ``max_epochs`` of
-    :data:`BUDGET` and the chosen (or the named) candidate. Fundus photos are also flipped vertically."""
+def recipe(kind: str, flag: str, candidate: str | None = None) -> Recipe:
+    """The :class:`~dyplab.training.Recipe` of ``kind`` on ``flag``: :data:`MEDMNIST_CNN` or :data:`MEDMNIST_VIT`
+    with the chosen (or the named) candidate's changes. Fundus photos are also flipped vertically."""
     name = candidate if candidate is not None else CHOSEN.get((kind, flag))
     if name is None:
         raise KeyError(f"no recipe was chosen for {kind!r} on {flag!r} (chosen: {sorted(CHOSEN)}); "
                        "run benchmarks/medmnist_recipe_selection.py")
     if name not in CANDIDATES:
         raise KeyError(f"unknown candidate {name!r}; candidates: {list(CANDIDATES)}")
-    return {**SHARED_FIT, "max_epochs": BUDGET["max_epochs"], "vflip": flag == "retinamnist",
-            "channels_last": kind == "cnn", **CANDIDATES[name]}
+    if kind not in _BASE:
+        raise ValueError(f"model kind must be one of {MODELS}; got {kind!r}")
+    chosen = _BASE[kind].replace(**CANDIDATES[name])
+    if chosen.augment is not None and flag == "retinamnist":
+        chosen = chosen.replace(augment={**chosen.augment, "vflip": True})
+    return chosen
 
 
 #: The MedMNIST input scale of C4a's models: ``(x / 255 - 0.5) / 0.5``, i.e. ``[-1, 1]`` (every channel).
@@ -134,24 +145,21 @@ def _check(data: LabeledData, what: str) -> LabeledData:
 
 
 def train_seeds(
-    build: Callable[[], nn.Module],
+    recipe: Recipe,
     train: LabeledData,
     val: LabeledData,
     test: LabeledData | None = None,
     *,
-    seeds: Sequence[int] = (0, 1, 2),
-    max_epochs: int = 30,
-    augment: bool = True,
-    shift: int = 2,
-    vflip: bool = False,
+    seeds: Sequence[int] = SEEDS,
     name: str = "medmnist",
     **fit_kwargs: Any,
 ) -> tuple[pd.DataFrame, list[nn.Module]]:
-    """Train ``build()`` once per seed, choose the best epoch on ``val``, score on ``val`` and once on ``test``.
+    """Train ``recipe``'s network once per seed, choose the best epoch on ``val``, score on ``val`` and once on ``test``.
 
-    ``build`` makes a fresh model (it is called after seeding, so the initial weights follow the seed).
-    Further keywords go to :func:`dyplab.training.fit` (``lr``, ``batch_size``, ``schedule``, ``patience``,
-    ``monitor``, ...). Returns a table with one row per seed (``seed, val_auc, val_acc, best_epoch, seconds``,
+    The network is built after seeding (``recipe.build(n_classes=..., in_channels=...)``), so the initial weights
+    follow the seed; with ``recipe.augment`` the training images go through :func:`augmented_images` with those
+    settings. Further keywords go to :func:`dyplab.training.fit` on top of the recipe's (a shorter ``max_epochs``,
+    ``log_dir``, ``device``, ...). Returns a table with one row per seed (``seed, val_auc, val_acc, best_epoch, seconds``,
     and ``test_auc, test_acc`` when ``test`` is given) and the trained models. Without ``test`` (recipe
     selection) the test split is never touched.
     """
@@ -161,15 +169,14 @@ def train_seeds(
     if not seeds:
         raise ValueError("give at least one seed")
     X_tr, X_va = to_tensor(train.X), to_tensor(val.X)
-    train_ds = augmented_images(train.X, train.y, shift=shift, vflip=vflip) if augment else (X_tr, train.y)
+    train_ds = augmented_images(train.X, train.y, **recipe.augment) if recipe.augment is not None else (X_tr, train.y)
     fit_kwargs.setdefault("progress", False)
     rows, models = [], []
     for seed in seeds:
         config.seed_everything(int(seed))
-        model = build()
+        model = recipe.build(n_classes=train.n_classes, in_channels=X_tr.shape[1])
         t0 = time.perf_counter()
-        res = training.fit(model, train_ds, (X_va, val.y), max_epochs=max_epochs, seed=int(seed),
-                           name=f"{name}_seed{seed}", **fit_kwargs)
+        res = recipe.fit(model, train_ds, (X_va, val.y), seed=int(seed), name=f"{name}_seed{seed}", **fit_kwargs)
         seconds = time.perf_counter() - t0
         v = auc_acc(val.y, training.predict_proba(res.model, X_va, device="cpu"))
         row = {"seed": int(seed), "val_auc": v["auc"], "val_acc": v["acc"]}

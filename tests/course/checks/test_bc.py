@@ -171,7 +171,7 @@ def test_b3_2_without_ca_and_thal_and_without_leakage() -> None:
 def test_b3_3_variants_without_dropout_and_with_three_layers() -> None:
     from dyplab.models.tabular import HEART_MLP, TabularMLP
 
-    recipe, n = dict(HEART_MLP), 22
+    recipe, n = dict(HEART_MLP.model_kwargs), 22
     no_dropout = TabularMLP(n, **{**recipe, "dropout": 0.0})
     large = TabularMLP(n, hidden=(128, 64, 32), dropout=0.3)
     passes(run_check("B3.3", no_dropout=no_dropout, large=large, recipe=recipe, n_features=n))
