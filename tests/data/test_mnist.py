@@ -166,19 +166,27 @@ def test_course_subset_is_stratified_and_deterministic(data):
 
 
 def test_network_split_holds_out_validation_from_the_training_part(data):
+    from dyplab.data import LabeledSplit
+
     split = mnist.network_split(data=data)
-    (X_tr, y_tr), (X_val, y_val), (X_te, y_te) = split.train, split.val, split.test
-    assert (len(y_tr), len(y_val), len(y_te)) == (14_400, 1_600, 4_000)
+    course = mnist.course_subset(data=data)
+    assert isinstance(split, LabeledSplit) and split.train.class_names == [str(d) for d in range(10)]
+    (X_tr, y_tr), (X_val, y_val), (X_te, y_te) = ((part.X, part.y) for part in split.parts().values())
+    assert split.sizes() == {"train": 14_400, "val": 1_600, "test": 4_000}
     assert X_tr.shape[1:] == X_te.shape[1:] == (1, 28, 28) and X_tr.dtype == X_te.dtype == np.float32
-    np.testing.assert_array_equal(y_te, split.course.y_test)
+    np.testing.assert_array_equal(y_te, course.y_test)
+    # a notebook's own course split gives the same network input
+    again = mnist.network_split(course)
+    np.testing.assert_array_equal(again.val.X, X_val)
+    np.testing.assert_array_equal(again.train.y, y_tr)
     # stratified: every digit keeps its share of the training part in the validation split
-    share_train = np.bincount(split.course.y_train, minlength=10) / len(split.course.y_train)
+    share_train = np.bincount(course.y_train, minlength=10) / len(course.y_train)
     share_val = np.bincount(y_val, minlength=10) / len(y_val)
     assert np.abs(share_train - share_val).max() < 0.005
     # validation images are drawn from the course training part
     def as_uint8(X):
         return np.rint((X[:, 0] * mnist.STD + mnist.MEAN) * 255).astype(np.uint8)
 
-    train_rows = {img.tobytes() for img in split.course.X_train}
+    train_rows = {img.tobytes() for img in course.X_train}
     val_rows = [img.tobytes() for img in as_uint8(X_val)]
     assert all(r in train_rows for r in val_rows)

@@ -12,7 +12,7 @@ import numpy as np
 from .. import splits
 from ..normalization import MNIST_MEAN, MNIST_STD
 from ._core import DataError, DatasetInfo, Download, fetch, register
-from .labeled import LabeledData
+from .labeled import LabeledData, LabeledSplit
 
 NAME = "mnist"
 _BASE = "https://ossci-datasets.s3.amazonaws.com/mnist/"
@@ -201,32 +201,21 @@ def to_tensor_input(X: np.ndarray, *, normalize: bool = True) -> np.ndarray:
     return to_tensor(X, {"mean": MEAN, "std": STD} if normalize else None).numpy()
 
 
-@dataclass(frozen=True)
-class NetworkSplit:
-    """The course split prepared for a neural network (A5, A6 and the benchmark).
+def network_split(course: CourseSplit | None = None, *, n: int = 20_000, val_size: float = 0.1, seed: int = 42,
+                  data: MnistData | None = None) -> LabeledSplit:
+    """The course split as network input (A5, A6, the app and the benchmark), a :class:`~dyplab.data.LabeledSplit`.
 
-    ``train`` and ``val`` are ``(X float32 [N, 1, 28, 28] standardised, y int64)`` from the course
-    training part (``val_size`` of it held out, stratified, for early stopping); ``test`` is the
-    course test part, prepared the same way and meant to be used once. ``course`` is the
-    underlying :class:`CourseSplit` (uint8 images), e.g. for a Random Forest on the same split.
+    Each part's ``X`` is float32 ``[N, 1, 28, 28]`` standardised (:func:`to_tensor_input`), ``y`` int64, class
+    names ``"0"``..``"9"``. ``train`` and ``val`` come from the course training part (``val_size`` of it held
+    out, stratified with ``seed``, for early stopping); ``test`` is the course test part, meant to be used once.
+    ``course`` is the :class:`CourseSplit` to prepare (default: :func:`course_subset` with ``n``, ``seed`` and
+    ``data``); pass the one a notebook already has, whose uint8 images serve a Random Forest and the figures.
     """
-
-    train: tuple[np.ndarray, np.ndarray]
-    val: tuple[np.ndarray, np.ndarray]
-    test: tuple[np.ndarray, np.ndarray]
-    course: CourseSplit
-
-    def __repr__(self) -> str:
-        return f"NetworkSplit(train={len(self.train[1])}, val={len(self.val[1])}, test={len(self.test[1])})"
-
-
-def network_split(n: int = 20_000, val_size: float = 0.1, seed: int = 42, *, data: MnistData | None = None) -> NetworkSplit:
-    """:func:`course_subset`, then a stratified validation split of its training part, as network input."""
-    course = course_subset(n=n, seed=seed, data=data)
+    course = course if course is not None else course_subset(n=n, seed=seed, data=data)
     fit_pos, val_pos = splits.train_val(course.y_train, val_size=val_size, seed=seed)
-    return NetworkSplit(
-        train=(to_tensor_input(course.X_train[fit_pos]), course.y_train[fit_pos]),
-        val=(to_tensor_input(course.X_train[val_pos]), course.y_train[val_pos]),
-        test=(to_tensor_input(course.X_test), course.y_test),
-        course=course,
+    names = [str(d) for d in range(N_CLASSES)]
+    return LabeledSplit(
+        train=LabeledData(to_tensor_input(course.X_train[fit_pos]), course.y_train[fit_pos], names),
+        val=LabeledData(to_tensor_input(course.X_train[val_pos]), course.y_train[val_pos], names),
+        test=LabeledData(to_tensor_input(course.X_test), course.y_test, names),
     )
