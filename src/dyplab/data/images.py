@@ -257,6 +257,9 @@ class ImageSplit:
 
     ``data`` holds the paths (``data.X``) and labels, ``X`` the decoded ``uint8`` images in the same order,
     ``split`` the train/val/test indices read from (or written to) ``manifest``.
+
+    Not a :class:`~dyplab.data.LabeledSplit`: it keeps one decoded array and an index
+    :class:`~dyplab.splits.Split` (the manifest's), and builds each part's images, Dataset or tensors on request.
     """
 
     data: LabeledData

@@ -299,7 +299,13 @@ def _cache_file(params: dict) -> Path:
 
 class BeatSet(NamedTuple):
     """Beats of several records stacked: ``waves`` [n, window], ``rr`` [n, k], ``symbols``, ``record`` and
-    ``sample`` (R-peak index at 360 Hz) [n]; ``fs`` is the sampling rate of ``waves``."""
+    ``sample`` (R-peak index at 360 Hz) [n]; ``fs`` is the sampling rate of ``waves``.
+
+    The one classification loader that does not return :class:`~dyplab.data.LabeledData` (yet): B4 teaches the
+    step from beat symbol to AAMI class itself, and B4, ``app/ecg.py`` and two benchmarks read these fields one by
+    one; as ``LabeledData`` (``y`` = AAMI class index, ``groups`` = record, the rest in ``meta``) they must change
+    together with a new run of B4 (``docs/arkitektur.md``, open seams).
+    """
 
     waves: np.ndarray
     rr: np.ndarray

@@ -80,6 +80,9 @@ class CourseSplit:
     Images are uint8 [N, 28, 28], labels int64. ``indices`` are the positions of the subset in the
     70,000-image train+test concatenation, in drawing order; ``train_indices``/``test_indices`` give
     the same positions for each row of the two splits.
+
+    It keeps the original course's ``X_train``/``y_test`` names that A3 and A4 teach with; the same split as
+    network input is a :class:`~dyplab.data.LabeledSplit` (:func:`network_split`).
     """
 
     X_train: np.ndarray
