@@ -301,10 +301,10 @@ class BeatSet(NamedTuple):
     """Beats of several records stacked: ``waves`` [n, window], ``rr`` [n, k], ``symbols``, ``record`` and
     ``sample`` (R-peak index at 360 Hz) [n]; ``fs`` is the sampling rate of ``waves``.
 
-    The one classification loader that does not return :class:`~dyplab.data.LabeledData` (yet): B4 teaches the
-    step from beat symbol to AAMI class itself, and B4, ``app/ecg.py`` and two benchmarks read these fields one by
-    one; as ``LabeledData`` (``y`` = AAMI class index, ``groups`` = record, the rest in ``meta``) they must change
-    together with a new run of B4 (``docs/arkitektur.md``, open seams).
+    The one classification loader that does not return :class:`~dyplab.data.LabeledData` (yet): B4 labels the same
+    beats two ways (part 1: five beat symbols, :data:`ORIGINAL_CLASSES`; part 2: AAMI classes without Q, derived in
+    the notebook from the symbols), so no single ``y`` fits; B4, ``app/ecg.py`` and two benchmarks read these fields
+    one by one and must change together with a new run of B4 (``docs/arkitektur.md``, open seams).
     """
 
     waves: np.ndarray
