@@ -236,8 +236,9 @@ def test_callers_give_sklearns_auc() -> None:
 
     from dyplab import crossval, evaluation, plots
     from dyplab.data.labeled import LabeledData
-    from dyplab.pfn import compare, selection
+    from dyplab.pfn import selection
     from dyplab.workflows import medimaging
+    from dyplab.workflows import pfn_comparison as compare
 
     y, s = _tied_binary(3, 80)
     P = np.column_stack([s, _tied_binary(4, 80)[1]])
@@ -254,7 +255,7 @@ def test_callers_give_sklearns_auc() -> None:
     X = pd.DataFrame({"a": rng.normal(size=80), "b": rng.normal(size=80)})
     yb = (X["a"] + rng.normal(size=80) > 0).astype(int).to_numpy()
     folds = [(np.arange(80)[np.arange(80) % 4 != k], np.arange(80)[np.arange(80) % 4 == k]) for k in range(4)]
-    rows, _ = compare.cross_validate({"lr": LogisticRegression()}, X, yb, folds, n_splits=4)
+    rows, _ = compare.cross_validate({"lr": LogisticRegression()}, X, yb, folds)
     want = [skm.roc_auc_score(yb[te], LogisticRegression().fit(X.to_numpy()[tr], yb[tr]).predict_proba(
         X.to_numpy()[te])[:, 1]) for tr, te in folds]
     assert list(rows["auc"]) == pytest.approx(want, abs=1e-12)

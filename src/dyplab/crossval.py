@@ -1,13 +1,26 @@
-"""Repeated cross-validation shared by every model: out-of-fold probabilities and repeat-averaged metrics.
+"""The one evaluation engine of dyplab: repeated cross-validation, out-of-fold predictions, summaries, paired
+comparisons.
 
-Folds come from :func:`dyplab.splits.repeated_folds` (``n_repeats`` blocks of ``n_splits`` folds, each a
-complete partition), so every model is scored on exactly the same folds. For each repeat every example
-gets one out-of-fold probability; a model's result is the matrix ``P [N, n_repeats]``.
+Folds come from :func:`dyplab.splits.repeated_folds` (``n_repeats`` blocks of ``n_splits`` folds, each a complete
+partition), so every model is scored on exactly the same folds.
 
-A metric is computed per repeat and averaged over the repeats; its 95 % interval comes from a bootstrap
-over examples (or whole groups, e.g. subjects) that resamples the same rows in every repeat, so the
-interval reflects how few subjects there are, not only the luck of one fold assignment.
-:func:`compare` does the same for the *difference* between two models on the same folds (paired).
+**The layout.** For each repeat every example gets one out-of-fold prediction, made by the model that did not see it
+in that repeat. A model's result is one array ``P``:
+
+- two classes: ``P[N, n_repeats]``, the probability of class 1;
+- several classes: ``P[N, n_repeats, n_classes]``, the probability of every class (rows sum to 1).
+
+Every producer returns this layout: :func:`oof_sklearn` (anything with ``fit`` and ``predict_proba``, including
+:class:`dyplab.pfn.classifier.PFNClassifier`), :func:`oof_torch` (a PyTorch recipe trained with
+:func:`dyplab.training.fit`) and :func:`oof` (any function that fits on one fold and predicts its test rows). With
+``return_log=True`` they also give one row per fold (fold, repeat, sizes, seconds for fit + predict).
+
+Every consumer reads it: :func:`per_fold` and :func:`per_repeat` (metrics per fold / per repeat), :func:`score`
+(mean over repeats), :func:`summarize` (mean over repeats with a 95 % bootstrap interval over examples, or whole
+groups such as subjects, resampling the same rows in every repeat), :func:`compare` (the paired difference of two
+models on the same folds, with its interval) and :func:`verdict` (one sentence from that difference). The metrics are
+:data:`METRICS` for two classes (ROC AUC via :func:`dyplab.metrics.roc_auc`, balanced accuracy, accuracy) and
+:data:`MULTICLASS_METRICS` for several (log-loss, macro one-vs-rest ROC AUC, balanced accuracy).
 """
 
 from __future__ import annotations
@@ -19,12 +32,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import metrics, splits
+from . import metrics as _m
+from . import splits
 
-__all__ = ["METRICS", "compare", "oof_sklearn", "oof_torch", "per_repeat", "summarize", "threshold_for_sensitivity",
-           "verdict"]
+__all__ = ["DEFAULT_METRICS", "METRICS", "MULTICLASS_METRICS", "compare", "oof", "oof_sklearn", "oof_torch",
+           "per_fold", "per_repeat", "score", "summarize", "threshold_for_sensitivity", "verdict"]
 
 Folds = Sequence[tuple[np.ndarray, np.ndarray]]
+Metric = Callable[[np.ndarray, np.ndarray], float]
 
 
 def _balanced_accuracy(y: np.ndarray, p: np.ndarray) -> float:
@@ -35,10 +50,38 @@ def _balanced_accuracy(y: np.ndarray, p: np.ndarray) -> float:
     return 0.5 * (pred[pos].mean() + (~pred[neg]).mean())
 
 
-METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+def _accuracy(y: np.ndarray, p: np.ndarray) -> float:
+    return _m.accuracy(y, (p >= 0.5).astype(np.int64))
+
+
+def _log_loss(y: np.ndarray, proba: np.ndarray) -> float:
+    from sklearn.metrics import log_loss
+
+    return float(log_loss(y, proba, labels=list(range(proba.shape[1]))))
+
+
+def _roc_auc_ovr(y: np.ndarray, proba: np.ndarray) -> float:
+    return _m.roc_auc(y, proba, multi_class="ovr")
+
+
+def _balanced_accuracy_argmax(y: np.ndarray, proba: np.ndarray) -> float:
+    return _m.balanced_accuracy(y, proba.argmax(axis=1))
+
+
+#: Two classes: metric name → f(y, P(class 1)); the threshold for the class is 0.5.
+METRICS: dict[str, Metric] = {
     "balanced_accuracy": _balanced_accuracy,
-    "roc_auc": metrics.roc_auc,
+    "roc_auc": _m.roc_auc,
+    "accuracy": _accuracy,
 }
+#: Several classes: metric name → f(y, probabilities [n, n_classes]); the class is the most probable one.
+MULTICLASS_METRICS: dict[str, Metric] = {
+    "log_loss": _log_loss,
+    "roc_auc": _roc_auc_ovr,
+    "balanced_accuracy": _balanced_accuracy_argmax,
+}
+#: What the summaries report when no ``metrics`` are named (two classes / several classes).
+DEFAULT_METRICS = {"binary": ("balanced_accuracy", "roc_auc"), "multiclass": tuple(MULTICLASS_METRICS)}
 
 
 def _n_repeats(folds: Folds, n: int) -> int:
@@ -64,18 +107,61 @@ def _repeat_of_each_fold(folds: Folds, n: int) -> list[int]:
     return out
 
 
-def oof_sklearn(estimator: Any, X: Any, y: np.ndarray, folds: Folds) -> np.ndarray:
-    """Out-of-fold P(class 1) ``[N, n_repeats]`` of a scikit-learn classifier (cloned and refitted per fold)."""
+def oof(fit_predict: Callable[[int, np.ndarray, np.ndarray], Any], y: Any, folds: Folds, *,
+        return_log: bool = False) -> np.ndarray | tuple[np.ndarray, pd.DataFrame]:
+    """Out-of-fold predictions in the engine's layout from ``fit_predict(k, train_idx, test_idx)``.
+
+    For fold ``k`` the function fits a fresh model on ``train_idx`` and returns its predictions for ``test_idx``:
+    P(class 1) ``[len(test)]`` for two classes or probabilities ``[len(test), n_classes]``, optionally as
+    ``(predictions, {extra log columns})``. Returns ``P`` (``[N, n_repeats]`` or ``[N, n_repeats, n_classes]``),
+    and with ``return_log`` also one row per fold: fold, repeat, n_train, n_test, the extra columns and seconds
+    (fit + predict).
+    """
+    n = len(np.asarray(y))
+    rep = _repeat_of_each_fold(folds, n)
+    P: np.ndarray | None = None
+    log = []
+    for k, ((train, test), r) in enumerate(zip(folds, rep)):
+        train, test = np.asarray(train), np.asarray(test)
+        start = time.perf_counter()
+        out = fit_predict(k, train, test)
+        seconds = time.perf_counter() - start
+        pred, extra = out if isinstance(out, tuple) else (out, {})
+        pred = np.asarray(pred, dtype=np.float64)
+        if pred.ndim not in (1, 2) or len(pred) != len(test):
+            raise ValueError(f"fold {k}: fit_predict must return [n_test] or [n_test, n_classes] predictions for "
+                             f"its {len(test)} test rows; got shape {pred.shape}")
+        if P is None:
+            P = np.full((n, max(rep) + 1, *pred.shape[1:]), np.nan)
+        elif pred.shape[1:] != P.shape[2:]:
+            raise ValueError(f"fold {k}: predictions have shape {pred.shape}, earlier folds {P.shape[2:]} per row "
+                             "(a class missing from this fold's training rows?)")
+        P[test, r] = pred
+        log.append({"fold": k, "repeat": r, "n_train": len(train), "n_test": len(test), **extra, "seconds": seconds})
+    if P is None:
+        raise ValueError("folds is empty")
+    return (P, pd.DataFrame(log)) if return_log else P
+
+
+def oof_sklearn(estimator: Any, X: Any, y: Any, folds: Folds, *,
+                return_log: bool = False) -> np.ndarray | tuple[np.ndarray, pd.DataFrame]:
+    """Out-of-fold predictions of a scikit-learn classifier (cloned and refitted per fold): ``P[N, n_repeats]``
+    (P(class 1)) when ``y`` has two classes, ``P[N, n_repeats, n_classes]`` when it has more.
+
+    Anything with ``fit`` and ``predict_proba`` works (pipelines, :class:`~dyplab.pfn.classifier.PFNClassifier`).
+    ``return_log`` adds one row per fold with the seconds for fit + predict (see :func:`oof`).
+    """
     from sklearn.base import clone
 
     y = np.asarray(y)
-    rep = _repeat_of_each_fold(folds, len(y))
-    P = np.full((len(y), max(rep) + 1), np.nan)
     rows = X.iloc if isinstance(X, pd.DataFrame) else np.asarray(X)
-    for (train, test), r in zip(folds, rep):
-        model = clone(estimator).fit(rows[train], y[train])
-        P[test, r] = model.predict_proba(rows[test])[:, 1]
-    return P
+    several = len(np.unique(y)) > 2
+
+    def fit_predict(k: int, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+        proba = clone(estimator).fit(rows[train], y[train]).predict_proba(rows[test])
+        return proba if several else proba[:, 1]
+
+    return oof(fit_predict, y, folds, return_log=return_log)
 
 
 def oof_torch(
@@ -103,11 +189,9 @@ def oof_torch(
     from . import config, training
 
     y = data.y
-    rep = _repeat_of_each_fold(folds, len(y))
-    P = np.full((len(y), max(rep) + 1), np.nan)
     X = np.asarray(data.X, dtype=np.float32)
-    log = []
-    for k, ((train, test), r) in enumerate(zip(folds, rep)):
+
+    def fit_predict(k: int, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, dict]:
         groups = None if data.groups is None else data.groups[train]
         inner_tr, inner_val = splits.train_val(y[train], val_size=val_size, seed=seed + k, groups=groups)
         tr, va = train[inner_tr], train[inner_val]
@@ -117,78 +201,118 @@ def oof_torch(
                             generator=gen, num_workers=0, drop_last=len(tr) % batch_size == 1)
         config.seed_everything(seed + k)
         model = make_model()
-        t0 = time.perf_counter()
         res = training.fit(model, loader, (X[va], y[va]), batch_size=batch_size, seed=seed + k, progress=False,
                            class_weights=splits.class_weights(y[tr], data.n_classes), name=f"oof_fold{k}",
                            **fit_kwargs)
-        P[test, r] = training.predict_proba(res.model, X[test])[:, 1]
-        log.append({"fold": k, "repeat": r, "n_train": len(tr), "n_val": len(va), "n_test": len(test),
-                    "best_epoch": res.best_epoch, "seconds": time.perf_counter() - t0})
-    return P, pd.DataFrame(log)
+        p = training.predict_proba(res.model, X[test])[:, 1]
+        return p, {"n_train": len(tr), "n_val": len(va), "best_epoch": res.best_epoch}
+
+    return oof(fit_predict, y, folds, return_log=True)
 
 
-def _check(y: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _check(y: Any, P: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``y`` as class ids and ``P`` in the engine's layout, or a clear error that says what is wrong."""
     y = np.asarray(y).astype(np.int64)
     P = np.asarray(P, dtype=np.float64)
     if P.ndim == 1:
         P = P[:, None]
-    if P.ndim != 2 or len(P) != len(y):
-        raise ValueError(f"P must be [N, n_repeats] with N = {len(y)}; got shape {P.shape}")
+    if P.ndim not in (2, 3) or len(P) != len(y):
+        raise ValueError(f"P must be [N, n_repeats] (two classes) or [N, n_repeats, n_classes] with N = {len(y)} "
+                         f"examples; got shape {P.shape}. (A [n_repeats, N] array needs .T)")
     if not np.isfinite(P).all():
         raise ValueError("P has missing probabilities: every example needs one out-of-fold value per repeat")
+    if P.ndim == 3 and (y.min() < 0 or y.max() >= P.shape[2]):
+        raise ValueError(f"y has class ids outside 0..{P.shape[2] - 1}, the last axis of P {P.shape}")
     return y, P
 
 
-def per_repeat(y: np.ndarray, P: np.ndarray) -> pd.DataFrame:
-    """Each metric of :data:`METRICS` for each repeat (rows = repeats)."""
-    y, P = _check(y, P)
-    return pd.DataFrame([{m: f(y, P[:, r]) for m, f in METRICS.items()} for r in range(P.shape[1])])
+def _metric_table(P: np.ndarray, names: Sequence[str] | None) -> dict[str, Metric]:
+    kind = "multiclass" if P.ndim == 3 else "binary"
+    table = MULTICLASS_METRICS if kind == "multiclass" else METRICS
+    names = DEFAULT_METRICS[kind] if names is None else ([names] if isinstance(names, str) else names)
+    unknown = [m for m in names if m not in table]
+    if unknown:
+        raise ValueError(f"unknown metric(s) {unknown} for {kind} predictions {P.shape}; choose from {sorted(table)}")
+    return {m: table[m] for m in names}
 
 
-def threshold_for_sensitivity(y: np.ndarray, P: np.ndarray, target: float = 0.85) -> float:
-    """A decision threshold chosen on out-of-fold probabilities: the highest one whose sensitivity, with
-    all repeats pooled, is at least ``target`` (:func:`dyplab.metrics.threshold_for_sensitivity`).
-
-    Every example was unseen by the model that scored it, so the threshold is chosen without a test set.
-    """
-    y, P = _check(y, P)
-    return metrics.threshold_for_sensitivity(np.tile(y, P.shape[1]), P.T.reshape(-1), target)
-
-
-def _mean_over_repeats(f: Callable) -> Callable:
+def _mean_over_repeats(f: Metric) -> Metric:
     def stat(y: np.ndarray, P: np.ndarray) -> float:
         return float(np.mean([f(y, P[:, r]) for r in range(P.shape[1])]))
 
     return stat
 
 
-def summarize(y: np.ndarray, P: np.ndarray, *, n_boot: int = 1000, seed: int = 42,
+def per_repeat(y: Any, P: Any, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each metric for each repeat (rows = repeats); ``metrics`` names them (default :data:`DEFAULT_METRICS`)."""
+    y, P = _check(y, P)
+    table = _metric_table(P, metrics)
+    return pd.DataFrame([{m: f(y, P[:, r]) for m, f in table.items()} for r in range(P.shape[1])])
+
+
+def per_fold(y: Any, P: Any, folds: Folds, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each metric on each fold's test rows: one row per fold with ``repeat``, ``fold`` (within the repeat),
+    ``n_test`` and the metrics. ``folds`` are the ones ``P`` was made on."""
+    y, P = _check(y, P)
+    rep = _repeat_of_each_fold(folds, len(y))
+    if max(rep) + 1 != P.shape[1]:
+        raise ValueError(f"folds have {max(rep) + 1} repeats but P has {P.shape[1]} columns")
+    table = _metric_table(P, metrics)
+    rows, k_in_repeat = [], 0
+    for k, ((_, test), r) in enumerate(zip(folds, rep)):
+        k_in_repeat = 0 if k == 0 or rep[k - 1] != r else k_in_repeat + 1
+        test = np.asarray(test)
+        rows.append({"repeat": r, "fold": k_in_repeat, "n_test": len(test),
+                     **{m: f(y[test], P[test, r]) for m, f in table.items()}})
+    return pd.DataFrame(rows)
+
+
+def score(y: Any, P: Any, metric: str = "roc_auc") -> float:
+    """One metric, computed per repeat and averaged over the repeats."""
+    y, P = _check(y, P)
+    return _mean_over_repeats(_metric_table(P, [metric])[metric])(y, P)
+
+
+def threshold_for_sensitivity(y: Any, P: Any, target: float = 0.85) -> float:
+    """A decision threshold chosen on out-of-fold probabilities: the highest one whose sensitivity, with
+    all repeats pooled, is at least ``target`` (:func:`dyplab.metrics.threshold_for_sensitivity`).
+
+    Every example was unseen by the model that scored it, so the threshold is chosen without a test set.
+    """
+    y, P = _check(y, P)
+    if P.ndim != 2:
+        raise ValueError(f"a threshold needs two classes, P[N, n_repeats]; got shape {P.shape}")
+    return _m.threshold_for_sensitivity(np.tile(y, P.shape[1]), P.T.reshape(-1), target)
+
+
+def summarize(y: Any, P: Any, *, metrics: Sequence[str] | None = None, n_boot: int = 1000, seed: int = 42,
               groups: Any = None) -> pd.DataFrame:
-    """Rows = metrics; columns ``value`` (mean over repeats), ``ci_low``, ``ci_high`` (95 % bootstrap)."""
+    """Rows = metrics; columns ``value`` (mean over repeats), ``ci_low``, ``ci_high`` (95 % bootstrap over
+    examples, or whole ``groups``)."""
     y, P = _check(y, P)
     rows = {}
-    for name, f in METRICS.items():
-        v, lo, hi = metrics.bootstrap_ci(_mean_over_repeats(f), y, P, n_boot=n_boot, seed=seed, groups=groups)
+    for name, f in _metric_table(P, metrics).items():
+        v, lo, hi = _m.bootstrap_ci(_mean_over_repeats(f), y, P, n_boot=n_boot, seed=seed, groups=groups)
         rows[name] = {"value": v, "ci_low": lo, "ci_high": hi}
     return pd.DataFrame(rows).T
 
 
-def compare(y: np.ndarray, P_a: np.ndarray, P_b: np.ndarray, metric: str = "balanced_accuracy", *,
+def compare(y: Any, P_a: Any, P_b: Any, metric: str = "balanced_accuracy", *,
             n_boot: int = 1000, seed: int = 42, groups: Any = None) -> tuple[float, float, float]:
-    """Paired difference ``metric(a) - metric(b)`` (repeat means) with its 95 % bootstrap interval."""
+    """Paired difference ``metric(a) - metric(b)`` (repeat means) with its 95 % bootstrap interval: the same
+    resampled examples (or ``groups``) for both models."""
     y, P_a = _check(y, P_a)
     _, P_b = _check(y, P_b)
     if P_a.shape != P_b.shape:
         raise ValueError(f"the two models have different fold layouts: {P_a.shape} vs {P_b.shape}")
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {sorted(METRICS)}; got {metric!r}")
-    f = _mean_over_repeats(METRICS[metric])
+    f = _mean_over_repeats(_metric_table(P_a, [metric])[metric])
     R = P_a.shape[1]
 
     def diff(yy: np.ndarray, PP: np.ndarray) -> float:
         return f(yy, PP[:, :R]) - f(yy, PP[:, R:])
 
-    return metrics.bootstrap_ci(diff, y, np.hstack([P_a, P_b]), n_boot=n_boot, seed=seed, groups=groups)
+    return _m.bootstrap_ci(diff, y, np.concatenate([P_a, P_b], axis=1), n_boot=n_boot, seed=seed,
+                                groups=groups)
 
 
 def verdict(name_a: str, name_b: str, diff: tuple[float, float, float], what: str = "balansert nøyaktighet") -> str:

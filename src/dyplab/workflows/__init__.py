@@ -5,4 +5,6 @@ A module here belongs to one part of the course and ties ``data``, ``splits``, `
 
 - :mod:`dyplab.workflows.faces`: Part E, FER2013 facial expressions (official split, training, balancing, flip TTA).
 - :mod:`dyplab.workflows.medimaging`: Part C4a, MedMNIST CNN and ViT (recipes, seeds, clinical metrics).
+- :mod:`dyplab.workflows.pfn_comparison`: Part F, dyplab's PFN against standard models on the same folds (model
+  set, one table's run, verdicts, several classes, figure); the folds and numbers come from :mod:`dyplab.crossval`.
 """

@@ -9,11 +9,6 @@ OTTER_OK = False
 name = "D1.1"
 
 
-def mean_auc(y, P):
-    """ROC AUC per gjentakelse (kolonne), i snitt (dyplab.crossval.per_repeat)."""
-    return float(crossval.per_repeat(np.asarray(y), np.asarray(P, dtype=float).reshape(len(y), -1))["roc_auc"].mean())
-
-
 @test_case(failure_message="P_mmse skal være utenfor-fold-sannsynlighetene fra crossval.oof_sklearn: én rad per "
                            "person i kryssvalideringsdelen og én kolonne per gjentakelse, som P_tab.")
 def same_shape_as_the_tabular_model(P_mmse, P_tab):
@@ -37,4 +32,4 @@ def probabilities_not_labels(P_mmse):
                            "TAB_FEATURES i tabellen du gir oof_sklearn, og brukt y_cv og de samme foldene?")
 def mmse_makes_it_look_better(P_mmse, P_tab, y_cv):
     y = np.asarray(y_cv)
-    assert mean_auc(y, P_mmse) > mean_auc(y, P_tab) + 0.02
+    assert crossval.score(y, P_mmse) > crossval.score(y, P_tab) + 0.02

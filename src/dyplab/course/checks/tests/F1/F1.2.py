@@ -35,7 +35,7 @@ def folds_share_persons(folds_rows, groups):
     assert any(set(g[tr].tolist()) & set(g[te].tolist()) for tr, te in pairs(folds_rows))
 
 
-@test_case(failure_message="leaky skal være tabellen fra compare.run_table, med kolonnen auc_fold_snitt "
+@test_case(failure_message="leaky skal være tabellen fra pfn_comparison.run_table, med kolonnen auc_fold_snitt "
                            "(AUC mellom 0 og 1).")
 def comparison_table(leaky):
     auc = np.asarray(leaky["auc_fold_snitt"], dtype=float)

@@ -10,11 +10,6 @@ OTTER_OK = False
 name = "F1.3"
 
 
-def mean_auc(y, P):
-    """ROC AUC per gjentakelse (kolonne), i snitt (dyplab.crossval.per_repeat)."""
-    return float(crossval.per_repeat(np.asarray(y), np.asarray(P, dtype=float).reshape(len(y), -1))["roc_auc"].mean())
-
-
 @test_case(failure_message="y_shuffled skal være darwin.y i tilfeldig rekkefølge (for eksempel "
                            "np.random.default_rng(0).permutation(darwin.y)): de samme etikettene, like mange av hver.")
 def a_permutation_of_the_labels(y_shuffled, y):
@@ -39,11 +34,11 @@ def out_of_fold_probabilities(P_out, P_in, y):
 @test_case(failure_message="Med utvalg inne i hver fold skal AUC ligge nær 0,5 når etikettene er blandet. Bruk "
                            "select_inside (utvalget er et steg i pipelinen) og y_shuffled i kryssvalideringen.")
 def honest_variant_is_near_chance(P_in, y_shuffled):
-    assert 0.3 <= mean_auc(np.asarray(y_shuffled), P_in) <= 0.7
+    assert 0.3 <= crossval.score(np.asarray(y_shuffled), P_in) <= 0.7
 
 
 @test_case(failure_message="Utvalg på alle rader skal gi høyere AUC enn utvalg inne i folden. Har du byttet om P_out "
                            "og P_in, eller valgt egenskapene med de ekte etikettene i stedet for y_shuffled?")
 def leaky_variant_looks_better(P_out, P_in, y_shuffled):
     ys = np.asarray(y_shuffled)
-    assert mean_auc(ys, P_out) > mean_auc(ys, P_in)
+    assert crossval.score(ys, P_out) > crossval.score(ys, P_in)

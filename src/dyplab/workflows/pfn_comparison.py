@@ -1,5 +1,11 @@
-"""Compare classifiers on the same repeated (grouped) cross-validation folds: ROC AUC with CIs and time per fit,
-paired intervals for the PFN's difference to the best baseline, and the metrics for several classes."""
+"""Part F's comparison of dyplab's PFN with standard models on the same repeated (grouped) cross-validation folds.
+
+What is specific to the comparison lives here: the model set (:func:`baselines`, :func:`model_set`), one table's run
+(:func:`run_table`: mean fold ROC AUC, pooled out-of-fold AUC with its interval, seconds per fit), the verdict per
+table (:func:`pfn_vs_best`, :func:`verdict_sentences`, :func:`six_table_goal`), several classes
+(:func:`multiclass_comparison`) and the figure (:func:`plot_summary`). Folds, out-of-fold predictions (layout
+``[N, n_repeats]``), summaries and paired differences come from the one evaluation engine, :mod:`dyplab.crossval`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 
 from .. import crossval, metrics
 
@@ -29,47 +34,43 @@ def baselines(seed: int = 42, n_trees: int = 300) -> dict[str, object]:
     }
 
 
-def cross_validate(models: Mapping[str, object], X, y, folds: Sequence[tuple[np.ndarray, np.ndarray]],
-                   n_splits: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Fit every model on every fold; returns per-fold rows (model, repeat, fold, auc, seconds) and, per model,
-    the out-of-fold P(class 1) of every repeat as an array [n_repeats, n_rows]."""
-    Xa = X.to_numpy(dtype=np.float64) if isinstance(X, pd.DataFrame) else np.asarray(X, dtype=np.float64)
-    ya = np.asarray(y)
-    n_repeats = len(folds) // n_splits
-    rows, oof = [], {name: np.full((n_repeats, len(ya)), np.nan) for name in models}
-    for k, (tr, te) in enumerate(folds):
-        for name, model in models.items():
-            est = clone(model)
-            start = time.perf_counter()
-            est.fit(Xa[tr], ya[tr])
-            p = est.predict_proba(Xa[te])[:, 1]
-            seconds = time.perf_counter() - start
-            oof[name][k // n_splits, te] = p
-            rows.append({"modell": name, "repetisjon": k // n_splits, "fold": k % n_splits,
-                         "auc": metrics.roc_auc(ya[te], p), "sekunder": seconds})
-    return pd.DataFrame(rows), oof
+def _as_float(X) -> np.ndarray:
+    return X.to_numpy(dtype=np.float64) if isinstance(X, pd.DataFrame) else np.asarray(X, dtype=np.float64)
+
+
+def cross_validate(models: Mapping[str, object], X, y, folds: Sequence[tuple[np.ndarray, np.ndarray]]
+                   ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Every model on every fold (:func:`dyplab.crossval.oof_sklearn`); returns per-fold rows (modell, repetisjon,
+    fold, auc, sekunder) and, per model, the out-of-fold P(class 1) ``[N, n_repeats]``."""
+    Xa, ya = _as_float(X), np.asarray(y)
+    rows, oof = [], {}
+    for name, model in models.items():
+        oof[name], log = crossval.oof_sklearn(model, Xa, ya, folds, return_log=True)
+        scores = crossval.per_fold(ya, oof[name], folds, metrics=["roc_auc"])
+        rows.append(pd.DataFrame({"modell": name, "repetisjon": scores["repeat"], "fold": scores["fold"],
+                                  "auc": scores["roc_auc"], "sekunder": log["seconds"]}))
+    return pd.concat(rows, ignore_index=True), oof
 
 
 def summarize(per_fold: pd.DataFrame, oof: Mapping[str, np.ndarray], y, *, groups=None, n_boot: int = 500,
               seed: int = 42) -> pd.DataFrame:
     """One row per model: mean fold AUC, pooled out-of-fold AUC of the first repeat with a bootstrap 95 % CI
-    (whole groups resampled when ``groups`` is given) and mean seconds per fit+predict; best first."""
-    ya = np.asarray(y)
-    if groups is not None:  # the bootstrap wants numeric group codes
-        groups = np.unique(np.asarray(groups).astype(str), return_inverse=True)[1]
+    (whole groups resampled when ``groups`` is given; :func:`dyplab.crossval.summarize`) and mean seconds per
+    fit+predict; best first."""
     out = []
     for name, g in per_fold.groupby("modell", sort=False):
-        value, lo, hi = metrics.bootstrap_ci(metrics.roc_auc, ya, oof[name][0], n_boot=n_boot, seed=seed, groups=groups)
+        first = crossval.summarize(y, oof[name][:, :1], metrics=["roc_auc"], n_boot=n_boot, seed=seed, groups=groups)
         out.append({"modell": name, "auc_fold_snitt": g["auc"].mean(), "auc_fold_sd": g["auc"].std(ddof=1),
-                    "auc_samlet": value, "ki_lav": lo, "ki_høy": hi, "sek_per_fit": g["sekunder"].mean()})
+                    "auc_samlet": first.loc["roc_auc", "value"], "ki_lav": first.loc["roc_auc", "ci_low"],
+                    "ki_høy": first.loc["roc_auc", "ci_high"], "sek_per_fit": g["sekunder"].mean()})
     return pd.DataFrame(out).sort_values("auc_fold_snitt", ascending=False, ignore_index=True)
 
 
-def run_table(name: str, X, y, folds, n_splits: int, models: Mapping[str, object], *, groups=None,
-              n_boot: int = 500, keep: dict | None = None) -> pd.DataFrame:
+def run_table(name: str, X, y, folds, models: Mapping[str, object], *, groups=None, n_boot: int = 500,
+              keep: dict | None = None) -> pd.DataFrame:
     """:func:`cross_validate` and :func:`summarize` for one table, with a ``tabell`` column. With ``keep`` (a dict),
     ``keep[name]`` gets ``(y, oof, groups)`` for the paired intervals of :func:`pfn_vs_best`."""
-    per_fold, oof = cross_validate(models, X, y, folds, n_splits)
+    per_fold, oof = cross_validate(models, X, y, folds)
     summary = summarize(per_fold, oof, y, groups=groups, n_boot=n_boot)
     if keep is not None:
         keep[name] = (np.asarray(y), oof, groups)
@@ -98,7 +99,7 @@ def pfn_vs_best(summaries: pd.DataFrame, ours: str = PFN_NAME, margin: float = 0
                      "pfn_sek": float(mine["sek_per_fit"].iloc[0]), "baseline_sek": float(best["sek_per_fit"])})
         if oofs is not None and table in oofs:
             y, oof, groups = oofs[table]
-            d, lo, hi = crossval.compare(y, oof[ours].T, oof[best["modell"]].T, "roc_auc", n_boot=n_boot, groups=groups)
+            d, lo, hi = crossval.compare(y, oof[ours], oof[best["modell"]], "roc_auc", n_boot=n_boot, groups=groups)
             rows[-1].update({"parvis_diff": d, "ki_lav": lo, "ki_høy": hi})
     return pd.DataFrame(rows)
 
@@ -140,12 +141,8 @@ def six_table_goal(gaps: Mapping[str, float]) -> list[str]:
             f"({'nådd' if worst_ok else 'IKKE nådd'}: ikke under -0.02)."]
 
 
-def _multiclass_metrics(y: np.ndarray, proba: np.ndarray, n_classes: int) -> dict[str, float]:
-    from sklearn.metrics import log_loss
-
-    return {"log_loss": float(log_loss(y, proba, labels=list(range(n_classes)))),
-            "auc_ovr_makro": metrics.roc_auc(y, proba, multi_class="ovr"),
-            "balansert_nøyaktighet": metrics.balanced_accuracy(y, proba.argmax(axis=1))}
+#: The engine's names of the several-class metrics → the column names of :func:`multiclass_comparison`.
+MULTICLASS_COLUMNS = {"log_loss": "log_loss", "roc_auc": "auc_ovr_makro", "balanced_accuracy": "balansert_nøyaktighet"}
 
 
 def multiclass_comparison(X, y, folds: Sequence[tuple[np.ndarray, np.ndarray]], models: Mapping[str, object], *,
@@ -154,39 +151,28 @@ def multiclass_comparison(X, y, folds: Sequence[tuple[np.ndarray, np.ndarray]], 
 
     Returns (1) one row per model with the fold means of log-loss, macro one-vs-rest ROC AUC and balanced
     accuracy, best log-loss first, and (2) the paired difference ``ours - best baseline`` (best by log-loss) of each
-    metric on the pooled out-of-fold probabilities (every row predicted once when ``folds`` is one partition) with
-    a 95 % bootstrap interval over rows."""
+    metric on the out-of-fold probabilities (:func:`dyplab.crossval.compare`, mean over repeats) with a 95 %
+    bootstrap interval over rows."""
+    from sklearn.base import clone
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
 
-    Xa = X.to_numpy(dtype=np.float64) if isinstance(X, pd.DataFrame) else np.asarray(X, dtype=np.float64)
-    ya = metrics.class_ids(y)
-    n_classes = int(ya.max()) + 1
+    Xa, ya = _as_float(X), metrics.class_ids(y)
     impute = bool(np.isnan(Xa).any())
-    oof = {name: np.full((len(ya), n_classes), np.nan) for name in models}
-    rows = []
-    for k, (tr, te) in enumerate(folds):
-        for name, model in models.items():
-            est = make_pipeline(SimpleImputer(strategy="median"), clone(model)) if impute else clone(model)
-            start = time.perf_counter()
-            proba = est.fit(Xa[tr], ya[tr]).predict_proba(Xa[te])
-            seconds = time.perf_counter() - start
-            oof[name][te] = proba
-            rows.append({"modell": name, "fold": k, **_multiclass_metrics(ya[te], proba, n_classes), "sekunder": seconds})
-    per_fold = pd.DataFrame(rows)
-    summary = per_fold.drop(columns="fold").groupby("modell", sort=False).mean().sort_values("log_loss").reset_index()
-    if np.isnan(oof[ours]).any():
-        raise ValueError("the folds do not predict every row once; give one partition (one repeat) of the rows")
+    oof, rows = {}, []
+    for name, model in models.items():
+        est = make_pipeline(SimpleImputer(strategy="median"), clone(model)) if impute else model
+        oof[name], log = crossval.oof_sklearn(est, Xa, ya, folds, return_log=True)
+        scores = crossval.per_fold(ya, oof[name], folds).rename(columns=MULTICLASS_COLUMNS)
+        rows.append(scores[list(MULTICLASS_COLUMNS.values())].assign(modell=name, sekunder=log["seconds"]))
+    per_fold = pd.concat(rows, ignore_index=True)
+    summary = (per_fold.groupby("modell", sort=False)[[*MULTICLASS_COLUMNS.values(), "sekunder"]].mean()
+               .sort_values("log_loss").reset_index())
     best = summary[summary["modell"] != ours].iloc[0]["modell"]
-    stacked = np.hstack([oof[ours], oof[best]])
     paired = []
-    for metric in ("log_loss", "auc_ovr_makro", "balansert_nøyaktighet"):
-        def diff(yy, pp, metric=metric):
-            return (_multiclass_metrics(yy, pp[:, :n_classes], n_classes)[metric]
-                    - _multiclass_metrics(yy, pp[:, n_classes:], n_classes)[metric])
-
-        d, lo, hi = metrics.bootstrap_ci(diff, ya, stacked, n_boot=n_boot, seed=seed)
-        paired.append({"mål": metric, "beste_baseline": best, "differanse": d, "ki_lav": lo, "ki_høy": hi})
+    for metric, column in MULTICLASS_COLUMNS.items():
+        d, lo, hi = crossval.compare(ya, oof[ours], oof[best], metric, n_boot=n_boot, seed=seed)
+        paired.append({"mål": column, "beste_baseline": best, "differanse": d, "ki_lav": lo, "ki_høy": hi})
     return summary, pd.DataFrame(paired)
 
 
@@ -199,11 +185,11 @@ def timed(fn: Callable[[], object]) -> tuple[object, float]:
 
 def model_set(*, n_trees: int = 300, n_estimators: int = 8, seed: int = 42, tabpfn_status=None) -> dict[str, object]:
     """The baselines, dyplab's PFN and, when ``tabpfn_status.available``, TabPFN on its local weights."""
-    from .classifier import PFNClassifier
+    from ..pfn.classifier import PFNClassifier
 
     models = {**baselines(seed, n_trees), PFN_NAME: PFNClassifier(n_estimators=n_estimators, random_state=seed)}
     if tabpfn_status is not None and tabpfn_status.available:
-        from . import tabpfn_backend
+        from ..pfn import tabpfn_backend
 
         models["TabPFN"] = tabpfn_backend.classifier(tabpfn_status.weights, random_state=seed)
     return models
