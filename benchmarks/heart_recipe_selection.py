@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import dyplab
-from dyplab import metrics, splits, tabular, training
+from dyplab import crossval, splits, tabular, training
 from dyplab.course.report import record_benchmark
 from dyplab.data import heart
 from dyplab.models.tabular import HEART_MLP
@@ -66,10 +66,9 @@ def _as_float(pre, frame: pd.DataFrame) -> np.ndarray:
 
 
 def oof_mlp(X: pd.DataFrame, y: np.ndarray, folds, recipe: Recipe, *, max_epochs: int, log_root: Path) -> np.ndarray:
-    """Out-of-fold P(disease) ``[N, n_repeats]`` of one MLP recipe on the given folds."""
-    n_repeats = len(folds) // 5
-    P = np.full((len(y), n_repeats), np.nan)
-    for k, (tr, te) in enumerate(folds):
+    """Out-of-fold P(disease) ``[N, n_repeats]`` of one MLP recipe on the given folds (:func:`dyplab.crossval.oof`)."""
+
+    def fit_predict(k: int, tr: np.ndarray, te: np.ndarray) -> np.ndarray:
         inner_tr, inner_val = splits.train_val(y[tr], val_size=0.2, seed=SEED + k)
         fit_rows, val_rows = tr[inner_tr], tr[inner_val]
         pre = _preprocessor().fit(X.iloc[fit_rows])
@@ -77,22 +76,15 @@ def oof_mlp(X: pd.DataFrame, y: np.ndarray, folds, recipe: Recipe, *, max_epochs
         model = recipe.build(len(pre.get_feature_names_out()))
         recipe.fit(model, (_as_float(pre, X.iloc[fit_rows]), y[fit_rows]), (_as_float(pre, X.iloc[val_rows]), y[val_rows]),
                    max_epochs=max_epochs, progress=False, seed=SEED + k, log_dir=log_root / f"f{k}")
-        P[te, k // 5] = training.predict_proba(model, _as_float(pre, X.iloc[te]))[:, 1]
-    return P
+        return training.predict_proba(model, _as_float(pre, X.iloc[te]))[:, 1]
+
+    return crossval.oof(fit_predict, y, folds)
 
 
 def oof_logreg(X: pd.DataFrame, y: np.ndarray, folds) -> np.ndarray:
     """Out-of-fold P(disease) of B3's logistic regression on the same folds (the reference)."""
-    P = np.full((len(y), len(folds) // 5), np.nan)
-    for k, (tr, te) in enumerate(folds):
-        model = Pipeline([("pre", _preprocessor()), ("model", LogisticRegression(max_iter=1000))]).fit(X.iloc[tr], y[tr])
-        P[te, k // 5] = model.predict_proba(X.iloc[te])[:, 1]
-    return P
-
-
-def mean_auc(y: np.ndarray, P: np.ndarray) -> float:
-    """ROC AUC of the pooled out-of-fold predictions, averaged over the repeats."""
-    return float(np.mean([metrics.roc_auc(y, P[:, r]) for r in range(P.shape[1])]))
+    return crossval.oof_sklearn(Pipeline([("pre", _preprocessor()), ("model", LogisticRegression(max_iter=1000))]),
+                                X, y, folds)
 
 
 def main(argv: list[str] | None = None) -> str:
@@ -115,10 +107,12 @@ def main(argv: list[str] | None = None) -> str:
             start = time.perf_counter()
             P = oof_mlp(X, y, folds, recipe, max_epochs=max_epochs, log_root=Path(tmp) / str(i))
             n_features = len(_preprocessor().fit(X).get_feature_names_out())
-            scores[name] = {"auc": mean_auc(y, P), "params": training.count_parameters(recipe.build(n_features))}
+            scores[name] = {"auc": crossval.score(y, P, "roc_auc"),
+                            "params": training.count_parameters(recipe.build(n_features))}
             print(f"{name:<56} {scores[name]['auc']:>8.4f} {scores[name]['params']:>8,} "
                   f"{time.perf_counter() - start:>5.0f}s", flush=True)
-    print(f"{'logistic regression (reference, not a candidate)':<56} {mean_auc(y, oof_logreg(X, y, folds)):>8.4f}")
+    reference = crossval.score(y, oof_logreg(X, y, folds), "roc_auc")
+    print(f"{'logistic regression (reference, not a candidate)':<56} {reference:>8.4f}")
     best = max(s["auc"] for s in scores.values())
     tied = [n for n, s in scores.items() if s["auc"] >= best - args.tolerance]
     choice = min(tied, key=lambda n: scores[n]["params"])
