@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from dyplab.pfn.train import TrainConfig, pretrain, save
+from dyplab.pfn.train import TrainConfig, pretrain, save, total_steps
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "dyplab" / "pfn" / "weights" / "tabular_pfn.pt"
 
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=defaults.steps)
     ap.add_argument("--batch-rows", type=int, default=defaults.batch_rows)
     ap.add_argument("--lr", type=float, default=defaults.lr)
+    ap.add_argument("--warmup", type=int, default=defaults.warmup, help="steps of linear learning-rate warm-up")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from this checkpoint's network (e.g. the binary one) instead of random weights")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--snapshots", type=parse_steps, default=(),
                     help="comma-separated steps at which to keep the network as <name>_step<k>.pt")
@@ -61,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--snapshots {bad}: a snapshot step must be a multiple of {defaults.log_every} (the log interval) "
                  f"and at most --steps {args.steps}")
     torch.set_num_threads(1)  # deterministic and polite on a shared CPU, whatever DYPLAB_THREADS says
-    cfg = TrainConfig(seed=args.seed, steps=args.steps, batch_rows=args.batch_rows, lr=args.lr)
+    init_steps = 0
+    if args.init is not None:
+        from dyplab import checkpoints
+
+        init_steps = total_steps(checkpoints.load(args.init).meta["settings"])
+    cfg = TrainConfig(seed=args.seed, steps=args.steps, batch_rows=args.batch_rows, lr=args.lr, warmup=args.warmup,
+                      init=None if args.init is None else str(args.init), init_steps=init_steps)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     log_path = args.out.with_suffix(".log")
     with log_path.open("w", encoding="utf-8") as fh:

@@ -24,11 +24,13 @@ def _script(name: str):
 @pytest.mark.mirror
 def test_dev_tables_are_multiclass_and_none_of_the_evaluation_tables(mirror):
     tables = selection.dev_tables()
-    assert set(tables) == {"wine", "iris", "digits", "diabetes", "heart 0-4"}
+    assert set(tables) == {"wine", "iris", "digits", "diabetes", "heart 0/1", "heart 0-4"}
+    assert set(selection.BINARY_ENTRIES) <= set(tables)
     assert not {n.lower() for n in tables} & {n.lower() for n in selection.EVALUATION_TABLES}
     classes = {name: set(np.unique(data.y)) for name, data in tables.items()}
     assert classes == {"wine": {0, 1, 2}, "iris": {0, 1, 2}, "digits": set(range(10)), "diabetes": {0, 1},
-                       "heart 0-4": set(range(5))}
+                       "heart 0/1": {0, 1}, "heart 0-4": set(range(5))}
+    np.testing.assert_array_equal(tables["heart 0/1"].y, tables["heart 0-4"].y > 0)  # same patients, same order
     assert all(len(d.X) == len(d.y) for d in tables.values())
     assert tables["digits"].X.shape[1] == 64  # wider than the pre-training maximum: the cap matters
     assert tables["heart 0-4"].X.isna().any().any()  # imputed inside the folds by score_table
@@ -73,6 +75,23 @@ def test_choose_takes_the_highest_criterion_and_refuses_missing_scores():
         selection.choose(scores.assign(kriterium=[0.8, np.nan, 0.7]))
 
 
+def test_the_binary_guard_keeps_a_candidate_that_loses_on_binary_tables_out():
+    scores = pd.DataFrame({"steg": [6000, 14000, 10000], "kriterium": [0.85, 0.88, 0.87], "binær": [0.84, 0.80, 0.837]})
+    assert selection.choose(scores)["steg"] == 14000  # without the guard: the best criterion
+    assert selection.choose(scores, guard="binær")["steg"] == 10000  # 0.003 below the best binary mean: allowed
+    assert selection.choose(scores, guard="binær", tolerance=0.001)["steg"] == 6000
+    with pytest.raises(ValueError, match="binær"):
+        selection.choose(scores.assign(binær=[0.8, np.nan, 0.8]), guard="binær")
+
+
+def test_summarise_adds_the_binary_mean_and_the_criterion():
+    row = selection.summarise({"wine": 0.9, "diabetes": 0.8, "heart 0/1": 0.7, "prior 2-24": 0.6})
+    assert row["binær"] == pytest.approx(0.75) and row["kriterium"] == pytest.approx(0.75)
+    assert row["wine"] == 0.9
+    with pytest.raises(ValueError, match="heart 0/1"):
+        selection.summarise({"wine": 0.9, "diabetes": 0.8})
+
+
 def _record(is_shipped: bool) -> dict:
     rows = [{"steg": s, "max_features": c, "max_context": 512, "n_estimators": 4, "kriterium": 0.8 + s / 1e5 + c / 1e3}
             for s in (1000, 2000) for c in (12, 24)]
@@ -88,6 +107,15 @@ def test_record_sentences_come_from_the_record(tmp_path):
     assert "(kriterium 0.8440)" in lines[1]
     assert "følger med dyplab" in lines[2]
     assert "IKKE" in selection.describe_record(_record(False))[2]
+    guarded = {**_record(True), "binary_tolerance": 0.005,
+               "pretraining": {"text": "6000 steg med 2 klasser (2490 s) + 8000 steg med 2-10 klasser (1 s)."}}
+    guarded["choice"] = {**guarded["choice"], "binær": 0.81234}
+    guarded["networks"] = {"1000": {"classes": 2}, "2000": {"classes": 10}}
+    lines = selection.describe_record(guarded)
+    assert "binære tabeller 0.8123, valgt blant kandidatene høyst 0.005 under den beste" in lines[1]
+    assert lines[2] == "Nettverkene (beste kriterium): 1000 steg, 2 klasser (0.8340), 2000 steg, 2–10 klasser (0.8440)."
+    assert lines[3] == ("Forhåndstreningen av de valgte vektene: 6000 steg med 2 klasser (2490 s) + 8000 steg med "
+                        "2-10 klasser (1 s).")
     path = tmp_path / "selection.json"
     path.write_text(json.dumps(_record(True)), encoding="utf-8")
     assert selection.load_record(path)["choice"]["steg"] == 2000
