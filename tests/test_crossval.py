@@ -13,22 +13,22 @@ from dyplab import crossval, metrics, splits
 from dyplab.data import LabeledData
 
 
+def _classes(n: int, n_classes: int, seed: int, n_splits: int, noise: float):
+    """Rows whose first feature carries the class (plus noise), a noise feature, and 2 repeats of stratified folds."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % n_classes
+    X = np.column_stack([y + rng.normal(0, noise, n), rng.normal(size=n)])
+    return X, y, splits.repeated_folds(y, n_splits=n_splits, n_repeats=2, seed=0)
+
+
 @pytest.fixture
 def toy():
-    rng = np.random.default_rng(0)
-    y = np.arange(80) % 2
-    X = np.column_stack([y + rng.normal(0, 0.8, 80), rng.normal(size=80)])
-    folds = splits.repeated_folds(y, n_splits=4, n_repeats=2, seed=0)
-    return X, y, folds
+    return _classes(80, 2, seed=0, n_splits=4, noise=0.8)
 
 
 @pytest.fixture
 def three_classes():
-    rng = np.random.default_rng(1)
-    y = np.arange(90) % 3
-    X = np.column_stack([y + rng.normal(0, 0.9, 90), rng.normal(size=90)])
-    folds = splits.repeated_folds(y, n_splits=3, n_repeats=2, seed=0)
-    return X, y, folds
+    return _classes(90, 3, seed=1, n_splits=3, noise=0.9)
 
 
 def _by_hand(estimator, X, y, folds, n_splits, column=1):
