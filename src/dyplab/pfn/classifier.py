@@ -102,7 +102,7 @@ class PFNClassifier(ClassifierMixin, BaseEstimator):
         "query_batch": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, n_estimators: int = 4, max_context: int = 512, max_features: int | None = None,
+    def __init__(self, n_estimators: int = 8, max_context: int = 512, max_features: int | None = None,
                  random_state: int | None = 0, weights: str | None = None, query_batch: int = 512) -> None:
         self.n_estimators = n_estimators
         self.max_features = max_features
