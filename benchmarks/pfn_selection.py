@@ -76,15 +76,16 @@ def snapshots(folder: Path, also: list[Path] = ()) -> dict[int, Path]:
         meta = checkpoints.load(final).meta
         if meta["log"] and meta["log"][-1]["step"] == meta["settings"]["steps"]:
             found[total_steps(meta["settings"])] = final
+    if not found:
+        raise SystemExit(f"{folder}: no finished PFN pre-training run. Run first: python scripts/train_pfn.py --steps 8000 "
+                         f"--lr 5e-4 --init results/pfn_candidates/binary_v1.pt --out {folder}/tabular_pfn.pt "
+                         f"--snapshots 2000,4000")
     for extra in also:
         meta = checkpoints.load(extra).meta
         step = total_steps(meta["settings"])
         if step in found:
             raise SystemExit(f"{extra}: a candidate with {step} steps exists already ({found[step]})")
         found[step] = extra
-    if not found:
-        raise SystemExit(f"{folder}: no finished PFN checkpoints. Run first: python scripts/train_pfn.py --out "
-                         f"{folder}/tabular_pfn.pt --snapshots 1000,1500")
     return dict(sorted(found.items()))
 
 
@@ -190,7 +191,7 @@ def ship(path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--snapshots", type=Path, default=ROOT / "results" / "pfn_pretrain",
+    parser.add_argument("--snapshots", type=Path, default=ROOT / "results" / "pfn_pretrain_v2",
                         help="folder with the pre-training run's snapshots")
     parser.add_argument("--quick", action="store_true", help="3 folds and 6 prior draws per group (a smoke run)")
     parser.add_argument("--ship", action="store_true", help="copy the chosen snapshot into dyplab/pfn/weights")

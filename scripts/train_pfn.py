@@ -2,13 +2,16 @@
 
 The tasks have 2 to 10 classes (:mod:`dyplab.pfn.prior`); the network outputs logits for up to 10 classes.
 
-    python scripts/train_pfn.py --out results/pfn_pretrain/tabular_pfn.pt --snapshots 1000,1500
-        # the shipped run (2000 steps, seed 0; 29 min on one shared CPU thread), keeping the network after 1000
-        # and 1500 steps (``<name>_step1000.pt``, ...) for benchmarks/pfn_selection.py, which chooses among them
-        # and copies the chosen one into dyplab/pfn/weights (``--ship``)
+    git show 95dfb5f:src/dyplab/pfn/weights/tabular_pfn.pt > results/pfn_candidates/binary_v1.pt
+    python scripts/train_pfn.py --steps 8000 --lr 5e-4 --init results/pfn_candidates/binary_v1.pt \
+        --out results/pfn_pretrain_v2/tabular_pfn.pt --snapshots 2000,4000
+        # the shipped run: 8000 steps with 2-10 classes from the 6000-step binary network (seed 0; 42 min on one
+        # shared CPU thread, 14000 steps in all), keeping the network after 2000 and 4000 of its steps
+        # (``<name>_step2000.pt``, ...) for benchmarks/pfn_selection.py, which chooses among them and copies the
+        # chosen one into dyplab/pfn/weights (``--ship``)
     python scripts/train_pfn.py --steps 200 --out /tmp/pfn.pt   # a quick check that it learns
 
-Deterministic for a given --seed: one CPU thread, seeded numpy and torch. Writes the checkpoint and, next to it,
+Deterministic for a given --seed (and --init weights): one CPU thread, seeded numpy and torch. Writes the checkpoint and, next to it,
 ``<name>.json`` (settings, log and time) and ``<name>.log`` (the printed log). A snapshot at step k is the network
 of this very run after k steps (same learning-rate schedule, which decays over ``--steps``), so one run gives every
 candidate length up to ``--steps``.
