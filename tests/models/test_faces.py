@@ -58,8 +58,18 @@ def test_facecnn_passes_its_augmentation_settings_on():
     assert v2.RandomHorizontalFlip in steps
     assert (list(affine.degrees), list(affine.translate), list(affine.scale)) == ([-5.0, 5.0], [0.05, 0.05], [0.8, 1.2])
     light = _steps(FaceCNN(width=4).augment)  # the default is the light recipe: flip and shift only
-    assert list(light[v2.RandomAffine].degrees) == [0.0, 0.0] and light[v2.RandomAffine].scale is None
-    assert list(light[v2.RandomAffine].translate) == [0.1, 0.1] and v2.RandomHorizontalFlip in light
+    assert v2.RandomAffine not in light and v2.RandomHorizontalFlip in light
+    crop = light[v2.RandomCrop]  # 0.1 of 48 px: up to 5 whole pixels, the border pixels repeated
+    assert crop.padding == [5, 5, 5, 5] and crop.padding_mode == "edge" and list(crop.size) == [48, 48]
+
+
+def test_light_shift_repeats_the_border():
+    torch.manual_seed(0)
+    x = torch.arange(48.0).repeat(48, 1)[None, None].repeat(16, 1, 1, 1)  # columns 0..47, every row the same
+    y = FaceCNN(width=4).augment.train()(x)
+    assert y.shape == x.shape and y.min() >= 0 and y.max() <= 47  # edge values only, no constant fill
+    rows_equal = (y == y[:, :, :1, :]).all()
+    assert rows_equal and not torch.equal(y, x)
     assert not isinstance(FaceCNN(width=4, augment=False).augment, TrainingAugment)
     model = FaceCNN(width=4)  # no state in the augmentation: checkpoints of FaceCNN keep their keys
     assert not [k for k in model.state_dict() if k.startswith("augment")]

@@ -28,10 +28,17 @@ def _as_images(x: torch.Tensor) -> torch.Tensor:
 def face_augmentation(flip: bool = True, degrees: float = 10.0, shift: float = 0.1, zoom: float = 0.1) -> TrainingAugment:
     """Augmentation as a layer (training only; :class:`dyplab.transforms.TrainingAugment`): horizontal flip,
     rotation up to ``degrees``, shift up to ``shift`` of the size and zoom within ``1 ± zoom``, each face its own
-    draw (one bilinear ``v2.RandomAffine``); outside the face the value 0, the data set's mean grey. In ``eval()``
-    mode it does nothing, so validation and test images are never altered.
+    draw. In ``eval()`` mode it does nothing, so validation and test images are never altered.
+
+    A shift alone (the light recipe: no rotation, no zoom) is a whole-pixel shift by padding with the border
+    pixels and a random 48×48 crop (``v2.RandomCrop(padding_mode="edge")``), as the earlier hand-written warp
+    repeated the border; with rotation or zoom it is one bilinear ``v2.RandomAffine`` with the value 0 (the data
+    set's mean grey) outside the face, since v2's affine fills with a constant only.
     """
-    return TrainingAugment(augmentation(flip=0.5 if flip else 0.0, degrees=degrees, translate=shift, scale=zoom))
+    flip_p = 0.5 if flip else 0.0
+    if not degrees and not zoom:
+        return TrainingAugment(augmentation(flip=flip_p, shift=round(shift * SIZE), size=SIZE, padding_mode="edge"))
+    return TrainingAugment(augmentation(flip=flip_p, degrees=degrees, translate=shift, scale=zoom))
 
 
 def _block(c_in: int, c_out: int, convs: int) -> nn.Sequential:
