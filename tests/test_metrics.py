@@ -261,3 +261,8 @@ def test_callers_give_sklearns_auc() -> None:
     assert list(rows["auc"]) == pytest.approx(want, abs=1e-12)
     assert selection.score_table(LogisticRegression(), LabeledData(X, yb, ["0", "1"]), folds) == pytest.approx(
         np.mean(want), abs=1e-12)
+    y3 = np.digitize(X["a"] + rng.normal(size=80), [-0.5, 0.5])  # three classes: macro one-vs-rest per fold
+    want3 = [skm.roc_auc_score(y3[te], LogisticRegression().fit(X.to_numpy()[tr], y3[tr]).predict_proba(
+        X.to_numpy()[te]), multi_class="ovr") for tr, te in folds]
+    assert selection.score_table(LogisticRegression(), LabeledData(X, y3, ["0", "1", "2"]), folds) == pytest.approx(
+        np.mean(want3), abs=1e-12)

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import metrics, splits
+from .. import crossval, metrics, splits
 from ..data import LabeledData
 from .prior import PriorConfig, Task, draw_n_classes, sample_task
 
@@ -112,18 +112,13 @@ def score_prior(model, tasks: Sequence[Task]) -> float:
 
 def score_table(model, data: LabeledData, folds) -> float:
     """Mean fold ROC AUC (macro one-vs-rest for several classes) of ``model`` on ``data`` over ``folds``
-    (missing values imputed inside each fold)."""
-    from sklearn.base import clone
+    (missing values imputed inside each fold): :func:`dyplab.crossval.oof_sklearn` and :func:`~dyplab.crossval.per_fold`."""
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
 
     est = make_pipeline(SimpleImputer(strategy="median"), model) if data.X.isna().any().any() else model
-    X = data.X.to_numpy(dtype=np.float64)
-    aucs = []
-    for tr, te in folds:
-        fitted = clone(est).fit(X[tr], data.y[tr])
-        aucs.append(metrics.roc_auc(data.y[te], fitted.predict_proba(X[te])))
-    return float(np.mean(aucs))
+    P = crossval.oof_sklearn(est, data.X.to_numpy(dtype=np.float64), data.y, folds)
+    return float(crossval.per_fold(data.y, P, folds, metrics=["roc_auc"])["roc_auc"].mean())
 
 
 @dataclass(frozen=True)
